@@ -1,0 +1,81 @@
+"""HTML pages: a saved Hugging Face papers page, an arXiv abstract page or an arXiv listing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bs4 import BeautifulSoup, Tag
+
+from ..paper import Paper, find_arxiv_id
+
+
+def _text(node: Tag | None) -> str:
+    return " ".join(node.get_text(" ").split()) if node else ""
+
+
+def _strip_label(text: str, label: str) -> str:
+    return re.sub(rf"^\s*{label}:?\s*", "", text, flags=re.IGNORECASE)
+
+
+def _meta(soup: BeautifulSoup, name: str) -> list[str]:
+    return [m.get("content", "").strip() for m in soup.find_all("meta", attrs={"name": name}) if m.get("content")]
+
+
+def _arxiv_abs(soup: BeautifulSoup, source: str) -> Iterator[Paper]:
+    """An arXiv abstract page (citation_* meta tags, or the #abs block)."""
+    title = (_meta(soup, "citation_title") or [_strip_label(_text(soup.select_one("h1.title")), "Title")])[0]
+    abstract = (_meta(soup, "citation_abstract") or [_strip_label(_text(soup.select_one("blockquote.abstract")), "Abstract")])[0]
+    url = (_meta(soup, "citation_abs_url") or [None])[0]
+    arxiv = (_meta(soup, "citation_arxiv_id") or [find_arxiv_id(url, source) or ""])[0]
+    date = (_meta(soup, "citation_date") or _meta(soup, "citation_online_date") or [None])[0]
+    if title and abstract:
+        yield Paper(title=" ".join(title.split()), abstract=" ".join(abstract.split()), id=arxiv or "",
+                    url=url, date=date, authors=_meta(soup, "citation_author"), sources=[source])
+
+
+def _arxiv_listing(soup: BeautifulSoup, source: str) -> Iterator[Paper]:
+    """An arXiv listing page: <dt> with the id, <dd> with title, authors and (maybe) abstract."""
+    for dt in soup.find_all("dt"):
+        dd = dt.find_next_sibling("dd")
+        if dd is None:
+            continue
+        link = dt.find("a", href=re.compile(r"/abs/"))
+        arxiv = find_arxiv_id(link.get("href") if link else _text(dt))
+        title = _strip_label(_text(dd.select_one(".list-title")), "Title")
+        abstract = _text(dd.select_one("p.mathjax")) or _text(dd.select_one(".abstract"))
+        authors = [_text(a) for a in dd.select(".list-authors a")]
+        if title and abstract:
+            yield Paper(title=title, abstract=abstract, id=arxiv or "", sources=[f"{source}#{arxiv or title[:30]}"],
+                        url=f"https://arxiv.org/abs/{arxiv}" if arxiv else None, authors=authors)
+
+
+def _hf_papers(soup: BeautifulSoup, source: str) -> Iterator[Paper]:
+    """A saved Hugging Face papers page: one <article> per paper, or a single paper page."""
+    articles = soup.find_all("article") or [soup]
+    for art in articles:
+        heading = art.find(["h1", "h3", "h2"])
+        title = _text(heading)
+        link = heading.find("a", href=True) if heading else None
+        url = link["href"] if link else None
+        para = art.select_one("p.abstract, div.abstract p, section.abstract p") or next(
+            (p for p in art.find_all("p") if len(_text(p)) > 120), None
+        )
+        abstract = _strip_label(_text(para), "Abstract")
+        date_el = art.find("time")
+        date = date_el.get("datetime") if date_el and date_el.get("datetime") else None
+        if title and abstract:
+            if url and url.startswith("/"):
+                url = "https://huggingface.co" + url
+            yield Paper(title=title, abstract=abstract, url=url, date=date, sources=[f"{source}#{title[:40]}"])
+
+
+def parse_html(text: str, source: str) -> Iterator[Paper]:
+    """Dispatch on the page's kind: arXiv abstract, arXiv listing, else Hugging Face papers."""
+    soup = BeautifulSoup(text, "html.parser")
+    if soup.find("meta", attrs={"name": "citation_title"}) or soup.select_one("blockquote.abstract"):
+        yield from _arxiv_abs(soup, source)
+    elif soup.select_one("dl dt") and soup.select_one(".list-title"):
+        yield from _arxiv_listing(soup, source)
+    else:
+        yield from _hf_papers(soup, source)

@@ -1,0 +1,1 @@
+"""The spaCy pipeline: tokenizer, sentences, entities, relations, contributions, results."""

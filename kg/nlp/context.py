@@ -1,0 +1,103 @@
+"""Context patterns (rules/context.yaml): names recognized by how papers talk about them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from ..rules import load_yaml
+
+_MAX_NAME_TOKENS = 6
+_JOINERS = {"-", "+", ".", "/"}
+
+
+def is_name_like(tok: Token) -> bool:
+    """Capitals inside the word, digits with letters, or all caps: how ML names look."""
+    t = tok.text
+    if len(t) < 2 or not any(c.isalpha() for c in t):
+        return False
+    inner_caps = any(c.isupper() for c in t[1:])
+    return inner_caps or (any(c.isdigit() for c in t) and t[0].isalpha()) or (t[0].isupper() and not tok.is_sent_start and len(t) > 2)
+
+
+def _has_shape(tokens: list[Token]) -> bool:
+    return any(any(c.isdigit() for c in t.text) or any(c.isupper() for c in t.text[1:]) for t in tokens)
+
+
+def name_run(doc: Doc, start: int, step: int, stop: int) -> tuple[int, int] | None:
+    """The run of name-like tokens from START walking by STEP (±1), never past STOP."""
+    i, toks = start, []
+    while (i >= stop if step < 0 else i < stop) and len(toks) < _MAX_NAME_TOKENS:
+        tok = doc[i]
+        if is_name_like(tok) or (tok.text in _JOINERS and toks and not tok.whitespace_ and not doc[i - 1].whitespace_):
+            toks.append(tok)
+            i += step
+        else:
+            break
+    while toks and toks[-1].text in _JOINERS:
+        toks.pop()
+    if not toks:
+        return None
+    lo, hi = sorted((toks[0].i, toks[-1].i))
+    return lo, hi + 1
+
+
+class ContextMatcher:
+    """Yield (start, end, label, rule id) for names found next to the cues of rules/context.yaml."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.rules = {r["id"]: r for r in load_yaml("context.yaml")}
+        self.matcher = Matcher(nlp.vocab)
+        for rid, r in self.rules.items():
+            self.matcher.add(rid, [[{"LOWER": w.lower()} for w in cue] for cue in r["cues"]])
+        self.nouns = load_yaml("contributions.yaml")["nouns"]
+
+    def noun_label(self, doc: Doc, start: int, end: int, default: str) -> str:
+        """Type a new name by the closest typing noun around it ("X, a new dataset")."""
+        sent = doc[start].sent
+        lo, hi = max(sent.start, start - 6), min(sent.end, end + 10)
+        best: tuple[int, str] | None = None
+        for tok in doc[lo:hi]:
+            if start <= tok.i < end:
+                continue
+            label = self.nouns.get(tok.lower_)
+            if label:
+                dist = start - tok.i if tok.i < start else tok.i - end
+                if best is None or dist < best[0]:
+                    best = (dist, label)
+        return best[1] if best else default
+
+    def title_name(self, doc: Doc) -> Iterator[tuple[int, int, str, str]]:
+        """A title "X: ..." names the paper's contribution X; type it where the abstract uses it."""
+        colon = next((t.i for t in doc[:8] if t.text == ":"), None)
+        if colon is None or colon == 0 or not any(is_name_like(t) or t.i == 0 for t in doc[:colon]):
+            return
+        prefix = doc[:colon].text
+        later = next((t.i for t in doc[colon:] if t.text == doc[0].text and doc[t.i: t.i + colon].text == prefix), None)
+        label = self.noun_label(doc, later, later + colon, "MODEL") if later is not None else "MODEL"
+        yield 0, colon, label, "ctx_title"
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[int, int, str, str]]:
+        yield from self.title_name(doc)
+        for match_id, start, end in self.matcher(doc):
+            rid = doc.vocab.strings[match_id]
+            rule = self.rules[rid]
+            sent = doc[start].sent
+            if rule["side"] == "left":
+                span = name_run(doc, start - 1, -1, sent.start)
+            else:
+                span = name_run(doc, end, 1, sent.end)
+            if span is None:
+                continue
+            s, e = span
+            if rule.get("require_known_shape") and not _has_shape(list(doc[s:e])):
+                continue
+            if rule.get("include_cue"):
+                e = end
+            label = rule["label"]
+            if label == "NOUN":
+                label = self.noun_label(doc, s, e, rule.get("default", "MODEL"))
+            yield s, e, label, rid

@@ -1,0 +1,72 @@
+"""Group a document's entity mentions into entities: one per name key, acronyms joined."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+
+def name_key(text: str) -> str:
+    """The scorer's key: lower-case alphanumerics, a trailing plural "s" dropped."""
+    k = re.sub(r"[^0-9a-z]", "", text.lower())
+    if len(k) > 3 and text.endswith("s") and not text.endswith("ss"):
+        k = k[:-1]
+    return k
+
+
+@dataclass
+class Entity:
+    """One entity of one document, with every mention of it."""
+
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+
+    def to_record(self) -> dict:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "aliases": self.aliases,
+            "mentions": [
+                {"start": m.start_char, "end": m.end_char, "text": m.text, "source": m.id_ or "ner"}
+                for m in self.mentions
+            ],
+        }
+
+
+def group_mentions(doc: Doc, alias_pairs: list[tuple[str, str]]) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
+    """Entities of DOC (first-mention order) and a map from each mention's token span to its entity."""
+    parent: dict[str, str] = {}
+
+    def find(k: str) -> str:
+        while parent.get(k, k) != k:
+            k = parent[k]
+        return k
+
+    for long, short in alias_pairs:
+        a, b = find(name_key(long)), find(name_key(short))
+        if a != b:
+            parent[b] = a
+    groups: dict[str, list[Span]] = {}
+    for ent in doc.ents:
+        k = name_key(ent.text)
+        if k:
+            groups.setdefault(find(k), []).append(ent)
+    long_forms = {name_key(lng) for lng, _ in alias_pairs}
+    entities: list[Entity] = []
+    by_span: dict[tuple[int, int], Entity] = {}
+    for root, spans in groups.items():
+        forms = Counter(s.text for s in spans)
+        long = [s.text for s in spans if name_key(s.text) in long_forms]
+        name = long[0] if long else min(forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+        labels = Counter(s.label_ for s in spans)
+        label = min(labels.items(), key=lambda kv: (-kv[1], [s.label_ for s in spans].index(kv[0])))[0]
+        ent = Entity(name=name, type=label, aliases=sorted(set(forms) - {name}), mentions=spans)
+        entities.append(ent)
+        for s in spans:
+            by_span[(s.start, s.end)] = ent
+    return entities, by_span

@@ -1,0 +1,31 @@
+"""Locate and load the data files under rules/ (shipped inside the package too)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_REPO_RULES = Path(__file__).resolve().parent.parent / "rules"
+_PACKAGED_RULES = Path(__file__).resolve().parent / "rules"
+
+
+def rules_dir() -> Path:
+    """The repo's rules/ in a checkout, else the copy packaged into kg/rules."""
+    return _REPO_RULES if _REPO_RULES.is_dir() else _PACKAGED_RULES
+
+
+@lru_cache(maxsize=None)
+def load_yaml(name: str) -> Any:
+    """Parse rules/NAME (YAML) once per process."""
+    with open(rules_dir() / name, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def load_jsonl(name: str) -> list[dict[str, Any]]:
+    """Read rules/NAME as JSON Lines, skipping blank lines."""
+    with open(rules_dir() / name, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
