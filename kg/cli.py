@@ -109,3 +109,58 @@ def build_cmd(
 
 def main() -> None:
     app()
+
+
+@app.command("train")
+def train_cmd(
+    corpus: list[str] = typer.Option(["../shared/corpus"], "--corpus", help="Corpus files/folders for silver labels."),
+    gold: Path = typer.Option(Path("../shared/gold/dev.jsonl"), "--exclude-gold", help="Gold file whose documents are never trained on."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: same data and seed, same model."),
+    held_out: float = typer.Option(0.15, "--held-out", min=0.05, max=0.5, help="Share of annotated documents held out for scoring."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the config's training steps."),
+) -> None:
+    """Rebuild rules/gazetteer/annotations.jsonl and the shipped NER model (kg/model).
+
+    Example: kg train --seed 0
+    """
+    from .train import train
+
+    _setup_logging(True)
+    corpus = [c for c in corpus if Path(c).exists()]
+    typer.echo(train(seed=seed, held_out=held_out, corpus=corpus, gold=gold, max_steps=max_steps))
+
+
+@app.command("query")
+def query_cmd(
+    graph: Path = typer.Argument(..., help="An RDF export: kg.ttl, kg.nt or kg.jsonld."),
+    query: str = typer.Argument(..., help="A SPARQL SELECT/ASK/CONSTRUCT query, or a .rq file holding one."),
+    format: str = typer.Option("table", "--format", "-f", help="table (aligned), csv or json."),
+) -> None:
+    """Run a read-only SPARQL query over an RDF export (Oxigraph engine).
+
+    Example: kg query exports/kg.ttl examples/queries/top_benchmarks.rq
+    """
+    from .query import QueryError, run_query
+
+    try:
+        typer.echo(run_query(graph, query, format), nl=False)
+    except QueryError as e:
+        _fail(str(e))
+
+
+@app.command("stats")
+def stats_cmd(
+    graph: Path = typer.Argument(Path("exports/kg.ttl"), help="An RDF export written by kg build."),
+    top: int = typer.Option(10, "--top", min=1, help="How many top entities and relations to list."),
+) -> None:
+    """Counts by entity type and relation type, the most mentioned entities and best-supported relations.
+
+    Example: kg stats exports/kg.ttl --top 5
+    """
+    from .query import QueryError
+    from .stats import stats_text
+
+    try:
+        typer.echo(stats_text(graph, top), nl=False)
+    except QueryError as e:
+        _fail(str(e))

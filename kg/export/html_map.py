@@ -63,9 +63,12 @@ VIS_OPTIONS: dict[str, Any] = {
         "hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True,
         "hideEdgesOnZoom": True, "multiselect": False,
     },
-    "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "sans-serif"}},
+    # Labels appear only once zoomed in far enough to read them (drawThreshold is in screen px).
+    "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "sans-serif"},
+              "scaling": {"label": {"drawThreshold": 8}}},
     "edges": {"smooth": False, "color": {"inherit": False},
-              "font": {"size": 10, "face": "sans-serif", "color": "#555555", "strokeWidth": 3}},
+              "font": {"size": 10, "face": "sans-serif", "color": "#555555", "strokeWidth": 3},
+              "scaling": {"label": {"drawThreshold": 8}}},
     "groups": {kind: {"color": color, "shape": KIND_SHAPES.get(kind, "dot")}
                for kind, color in KIND_COLORS.items()},
 }
@@ -128,7 +131,7 @@ main { flex: 1; display: flex; min-height: 0; }
 .kg-line { display: inline-block; width: 1.8em; border-top-style: solid; }
 .kg-hint { color: #777; font-size: .85em; margin-top: 1.2em; }
 #kg-network { flex: 1; min-width: 0; position: relative; }
-div.vis-tooltip { white-space: normal; max-width: 32em; font-size: 13px; line-height: 1.35; }
+div.vis-tooltip { white-space: normal; max-width: 32em; font: 13px/1.35 sans-serif; }
 .kg-tip-head { font-weight: bold; margin-bottom: .3em; }
 .kg-tip-row { margin: .15em 0; }
 """
@@ -227,7 +230,7 @@ def render_html_map(graph: nx.MultiDiGraph, title: str = "kg knowledge graph") -
         title=title, csp=_csp(vis_js, PAGE_JS), vis_js=vis_js, vis_css=vis_css,
         page_css=PAGE_CSS_BASE + _kind_css(), page_js=PAGE_JS, data_json=data_json,
         n_nodes=len(nodes), n_edges=len(edges), kinds=_kind_counts(nodes),
-        edge_legend=[(style, label) for style, (label, *_rest) in EDGE_STYLES.items()],
+        edge_legend=[(style, spec[0]) for style, spec in EDGE_STYLES.items()],
     )
 
 

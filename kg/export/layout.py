@@ -17,7 +17,7 @@ from collections.abc import Hashable
 import networkx as nx
 import numpy as np
 
-EDGE_LENGTH = 90.0   # ideal distance between neighbours, in vis.js canvas pixels
+EDGE_LENGTH = 40.0   # ideal distance between neighbours, in vis.js canvas pixels
 ITERATIONS = 60      # fixed, so run time is bounded and the result never depends on timing
 GRAVITY = 0.02       # pull towards the centre, as a fraction of the distance to it
 BLOCK_ROWS = 64      # rows of the pairwise repulsion computed at once (fits in cache)
@@ -31,13 +31,14 @@ def compute_layout(
     if not nodes:
         return {}
     src, dst = _edge_arrays(graph, nodes)
+    mass = 1.0 + np.bincount(np.concatenate([src, dst]), minlength=len(nodes))
     rng = np.random.default_rng(seed)
     side = EDGE_LENGTH * math.sqrt(len(nodes))
     pos = rng.random((len(nodes), 2)) * side
     temperature = side / 10
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
-        force = _repulsion(pos) + _attraction(pos, src, dst) - GRAVITY * (pos - pos.mean(axis=0))
+        force = _repulsion(pos, mass) + _attraction(pos, src, dst) - GRAVITY * mass[:, None] * (pos - pos.mean(axis=0))
         pos += _capped(force, temperature)
         temperature -= cooling
     pos -= pos.mean(axis=0)
@@ -55,8 +56,8 @@ def _edge_arrays(graph: nx.Graph, nodes: list[Hashable]) -> tuple[np.ndarray, np
     return arr[:, 0], arr[:, 1]
 
 
-def _repulsion(pos: np.ndarray) -> np.ndarray:
-    """Every pair pushes apart with force k^2/d; exact, in small row blocks that stay in cache."""
+def _repulsion(pos: np.ndarray, mass: np.ndarray) -> np.ndarray:
+    """Every pair pushes apart with force m_i m_j k^2/d; exact, in small row blocks that stay in cache."""
     k2 = EDGE_LENGTH * EDGE_LENGTH
     x, y = pos[:, 0], pos[:, 1]
     out = np.empty_like(pos)
@@ -67,9 +68,9 @@ def _repulsion(pos: np.ndarray) -> np.ndarray:
         weight = dx * dx
         weight += dy * dy
         np.maximum(weight, 1.0, out=weight)
-        np.divide(k2, weight, out=weight)
-        out[rows, 0] = (dx * weight).sum(axis=1)
-        out[rows, 1] = (dy * weight).sum(axis=1)
+        np.divide(k2 * mass[None, :], weight, out=weight)
+        out[rows, 0] = (dx * weight).sum(axis=1) * mass[rows]
+        out[rows, 1] = (dy * weight).sum(axis=1) * mass[rows]
     return out
 
 

@@ -74,10 +74,13 @@ class RelationExtractor:
     def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
         self_refs = {start for _, start, _ in self.self_matcher(doc)}
+        matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
         for sent in doc.sents:
             mentions = [e for e in sent.ents if (e.start, e.end) in by_span]
-            for match_id, ts, te in self.matcher(doc[sent.start: sent.end]):
-                ts, te = ts + sent.start, te + sent.start
+            taken: set[int] = set()  # mentions already used as tails: objects, not subjects
+            for match_id, ts, te in matches:
+                if not sent.start <= ts < sent.end:
+                    continue
                 rule = self.rules[doc.vocab.strings[match_id]]
                 if self._cancelled(doc, ts, sent):
                     continue
@@ -90,7 +93,11 @@ class RelationExtractor:
                 if not tails:
                     continue
                 side_types = head_types if not rule.backward else tail_types
-                lefts = [m for m in reversed(left) if by_span[(m.start, m.end)].type in side_types]
+                lefts = [
+                    m for m in reversed(left)
+                    if by_span[(m.start, m.end)].type in side_types
+                    and (m.start not in taken or doc[m.end: m.end + 2].text.lower().lstrip(", ").startswith(("which", "that")))
+                ]
                 head_ent: Entity | None = by_span[(lefts[0].start, lefts[0].end)] if lefts else None
                 confidence = rule.confidence
                 if head_ent is None:
@@ -99,6 +106,8 @@ class RelationExtractor:
                     confidence -= 0.15
                 if head_ent is None:
                     continue
+                if not rule.backward:
+                    taken.update(m.start for m in tails)
                 for tail in tails:
                     tail_ent = by_span[(tail.start, tail.end)]
                     h, t = (tail_ent, head_ent) if rule.backward else (head_ent, tail_ent)

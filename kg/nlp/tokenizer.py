@@ -6,7 +6,7 @@ import re
 
 from spacy.language import Language
 from spacy.symbols import ORTH
-from spacy.util import registry
+from spacy.util import compile_suffix_regex, registry
 
 from ..rules import load_yaml
 
@@ -14,9 +14,9 @@ from ..rules import load_yaml
 def _name_regex(suffixes: list[str]) -> re.Pattern[str]:
     chunk = r"[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9]|[A-Za-z0-9]"
     no_suffix = "|".join(map(re.escape, suffixes))
-    return re.compile(
-        rf"^(?=.*\d)(?=.*[A-Za-z])(?!.*-(?i:{no_suffix})$)(?:{chunk})(?:-(?:{chunk}))+$"
-    )
+    hyphenated = rf"(?=.*\d)(?=.*[A-Za-z])(?!.*-(?i:{no_suffix})$)(?:{chunk})(?:-(?:{chunk}))+"
+    alnum = r"[A-Za-z]+\d[A-Za-z0-9]*"  # GSM8K, H800, FP8: never split a unit off the end
+    return re.compile(rf"^(?:{hyphenated}|{alnum})$")
 
 
 @registry.callbacks("kg.ml_tokenizer.v1")
@@ -27,6 +27,9 @@ def create_ml_tokenizer_callback():
         cfg = load_yaml("tokenizer.yaml")
         tokenizer = nlp.tokenizer
         tokenizer.token_match = _name_regex(cfg["hyphen_suffixes"]).match
+        # a sentence-final period after any name ("on GSM8K.") is punctuation, not part of the name
+        suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
+        tokenizer.suffix_search = compile_suffix_regex(suffixes).search
         for abbr in cfg["abbreviations"]:
             tokenizer.add_special_case(abbr, [{ORTH: abbr}])
         return nlp

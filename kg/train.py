@@ -1,0 +1,116 @@
+"""``kg train``: rebuild the gazetteer and the statistical NER model from data in the repo.
+
+Hand-annotated documents (data/annotation/done) are split by a seeded hash of their id
+into train and held-out parts. The train part gives the gazetteer
+(rules/gazetteer/annotations.jsonl) and, with silver labels that the rules produce on
+other corpus documents, the NER training set; the held-out part scores rules alone, the
+model alone and their combinations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import DocBin
+
+from .annotations import annotation_files, load, to_docs
+from .export.atomic import write_text
+from .ingest import read_papers
+from .nlp.pipeline import MODEL_DIR, build_nlp
+from .paper import normalize_title
+from .rules import load_yaml, rules_dir
+from .scoring import report, score
+
+CONFIG = Path(__file__).resolve().parent / "training" / "ner.cfg"
+GAZETTEER = "annotations.jsonl"
+
+
+def split(records: list[dict[str, Any]], held_out: float, seed: int) -> tuple[list, list]:
+    """Deterministic train/held-out split by a seeded hash of each document id."""
+    train, dev = [], []
+    for rec in records:
+        h = int(hashlib.sha1(f"{seed}:{rec['id']}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+        (dev if h < held_out else train).append(rec)
+    return train, dev
+
+
+def gazetteer_entries(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per annotated name: the most frequent type, every alias seen with it."""
+    never = {str(w).lower() for w in load_yaml("filters.yaml")["never"]}
+    types: dict[str, Counter] = defaultdict(Counter)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for rec in records:
+        for e in rec.get("entities", []):
+            if e.get("optional") or e["name"].lower() in never:
+                continue
+            types[e["name"]][e["type"]] += 1
+            aliases[e["name"]].update(a for a in e.get("aliases", []) if a.lower() not in never and len(a) > 1)
+    return [
+        {"name": name, "type": min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], "aliases": sorted(aliases[name])}
+        for name, c in sorted(types.items())
+    ]
+
+
+def silver_records(corpus: list[str], exclude: list[dict[str, Any]], gold: Path | None) -> list[dict[str, Any]]:
+    """Rule-labelled corpus documents that are neither hand-annotated nor in the gold file."""
+    skip = {normalize_title(r["title"]) for r in exclude}
+    if gold is not None and gold.exists():
+        skip |= {normalize_title(json.loads(line)["title"]) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()}
+    papers = [p for p in read_papers(corpus) if normalize_title(p.title) not in skip] if corpus else []
+    nlp = build_nlp(use_model=False)
+    return [
+        {"id": p.id, "text": p.text, "entities": [{"name": m["text"], "type": e["type"]} for e in doc._.kg_record["entities"] for m in e["mentions"]]}
+        for doc, p in ((nlp(p.text), p) for p in papers)
+    ]
+
+
+def evaluate_modes(records: list[dict[str, Any]], model: Path) -> str:
+    """Scores on held-out documents of rules alone, the model alone and each combination."""
+    gold = {r["id"]: r for r in records}
+    lines = []
+    settings = [("rules only", dict(use_model=False)), ("model only", dict(use_rules=False))]
+    settings += [(f"rules + model ({m})", dict(mode=m)) for m in ("rules_first", "model_first", "longest")]
+    for label, kw in settings:
+        nlp = build_nlp(model=model, **kw)
+        pred = {r["id"]: {**doc._.kg_record} for r, doc in zip(records, nlp.pipe(r["text"] for r in records))}
+        s = score(gold, pred)
+        lines.append(f"== {label}\n{report(s, by_type=False)}")
+    return "\n".join(lines)
+
+
+def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None, gold: Path | None = None,
+          max_steps: int | None = None, output: Path = MODEL_DIR) -> str:
+    """Rebuild gazetteer and model; return the held-out report."""
+    import spacy
+    from spacy.cli.train import train as spacy_train
+
+    records = load(annotation_files())
+    train_recs, dev_recs = split(records, held_out, seed)
+    write_text(rules_dir() / "gazetteer" / GAZETTEER,
+               "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in gazetteer_entries(train_recs)))
+    silver = silver_records(corpus or [], records, gold)
+    nlp = spacy.blank("en")
+    from .nlp.tokenizer import create_ml_tokenizer_callback
+
+    nlp = create_ml_tokenizer_callback()(nlp)
+    with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
+        tmp_path = Path(tmp)
+        DocBin(docs=list(to_docs(nlp, train_recs + silver))).to_disk(tmp_path / "train.spacy")
+        DocBin(docs=list(to_docs(nlp, dev_recs))).to_disk(tmp_path / "dev.spacy")
+        overrides = {"paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"), "system.seed": seed}
+        if max_steps:
+            overrides["training.max_steps"] = max_steps
+        spacy_train(CONFIG, tmp_path / "out", overrides=overrides)
+        if output.exists():
+            shutil.rmtree(output)
+        shutil.copytree(tmp_path / "out" / "model-best", output)
+    header = (f"trained on {len(train_recs)} hand-annotated + {len(silver)} silver documents; "
+              f"held out {len(dev_recs)} hand-annotated documents (seed {seed})")
+    return header + "\n" + evaluate_modes(dev_recs, output)
