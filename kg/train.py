@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -41,21 +42,44 @@ def split(records: list[dict[str, Any]], held_out: float, seed: int) -> tuple[li
     return train, dev
 
 
-def gazetteer_entries(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per annotated name: the most frequent type, every alias seen with it."""
+def _appears(form: str, text: str) -> bool:
+    return form in text and re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text) is not None
+
+
+def gazetteer_entries(records: list[dict[str, Any]], min_precision: float = 0.5) -> list[dict[str, Any]]:
+    """One entry per annotated name: its most frequent type and the aliases seen with it.
+
+    A surface form is kept only if, in the documents whose text contains it, annotators
+    marked it as an entity at least MIN_PRECISION of the time: "loss" or "tokens",
+    annotated once, would otherwise fire in every abstract.
+    """
     never = {str(w).lower() for w in load_yaml("filters.yaml")["never"]}
     types: dict[str, Counter] = defaultdict(Counter)
     aliases: dict[str, set[str]] = defaultdict(set)
+    annotated_in: dict[str, int] = Counter()
     for rec in records:
+        seen: set[str] = set()
         for e in rec.get("entities", []):
             if e.get("optional") or e["name"].lower() in never:
                 continue
             types[e["name"]][e["type"]] += 1
-            aliases[e["name"]].update(a for a in e.get("aliases", []) if a.lower() not in never and len(a) > 1)
-    return [
-        {"name": name, "type": min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0], "aliases": sorted(aliases[name])}
-        for name, c in sorted(types.items())
-    ]
+            forms = [e["name"], *(a for a in e.get("aliases", []) if a.lower() not in never and len(a) > 1)]
+            aliases[e["name"]].update(forms[1:])
+            seen.update(forms)
+        for form in seen:
+            annotated_in[form] += 1
+
+    def precise(form: str) -> bool:
+        present = sum(1 for rec in records if _appears(form, rec["text"]))
+        return present > 0 and annotated_in[form] / present >= min_precision
+
+    entries = []
+    for name, c in sorted(types.items()):
+        forms = [f for f in [name, *sorted(aliases[name])] if precise(f)]
+        if forms:
+            label = min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            entries.append({"name": forms[0], "type": label, "aliases": forms[1:]})
+    return entries
 
 
 def silver_records(corpus: list[str], exclude: list[dict[str, Any]], gold: Path | None) -> list[dict[str, Any]]:

@@ -47,7 +47,7 @@ KIND_SHAPES = {"PAPER": "square", "RESULT": "diamond"}  # entities are dots
 PAPER_EDGES = {"mentions", "proposes"}
 RESULT_EDGES = {"reportedIn", "subject", "benchmark", "metric"}
 EDGE_STYLES = {  # legend label, colour, width, arrow
-    "relation": ("relation between entities", "#3d3d3d", 1.2, True),
+    "relation": ("relation between entities", "#505050", 1.0, True),
     "proposes": ("paper proposes", "#9c755f", 1.5, True),
     "mentions": ("paper mentions", "#cfcfcf", 0.6, False),
     "result": ("result of", "#d9c36a", 0.6, False),
@@ -69,8 +69,7 @@ VIS_OPTIONS: dict[str, Any] = {
     "edges": {"smooth": False, "color": {"inherit": False},
               "font": {"size": 10, "face": "sans-serif", "color": "#555555", "strokeWidth": 3},
               "scaling": {"label": {"drawThreshold": 8}}},
-    "groups": {kind: {"color": color, "shape": KIND_SHAPES.get(kind, "dot")}
-               for kind, color in KIND_COLORS.items()},
+    "groups": {kind: {"color": color} for kind, color in KIND_COLORS.items()},
 }
 
 PAGE_TEMPLATE = """<!DOCTYPE html>
@@ -102,7 +101,7 @@ PAGE_TEMPLATE = """<!DOCTYPE html>
     {% for style, label in edge_legend %}
     <div class="kg-edge-key"><span class="kg-line kg-line-{{ style }}"></span>{{ label }}</div>
     {% endfor %}
-    <p class="kg-hint">Node size grows with degree. Hover a node or edge for details, scroll to zoom, drag to pan.</p>
+    <p class="kg-hint">Node size grows with degree. Scroll to zoom (names appear when zoomed in), drag to pan, hover a node or edge for details.</p>
   </aside>
   <div id="kg-network"></div>
 </main>
@@ -243,8 +242,9 @@ def _pyvis_network(graph: nx.MultiDiGraph) -> Network:
     for node in sorted(graph.nodes, key=str):
         attrs = graph.nodes[node]
         x, y = positions[node]
+        kind = _kind(attrs)
         net.add_node(
-            str(node), label=_label(node, attrs), group=_kind(attrs), x=x, y=y,
+            str(node), label=_label(node, attrs), group=kind, shape=KIND_SHAPES.get(kind, "dot"), x=x, y=y,
             size=_size(degrees[node]), tip=_node_tip(node, attrs), terms=_terms(node, attrs),
         )
     edge_list = sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
@@ -331,7 +331,7 @@ def _edge_style(key: str, attrs: dict[str, Any]) -> dict[str, Any]:
     _, color, width, arrow = EDGE_STYLES[style]
     options: dict[str, Any] = {"color": color, "width": width, "arrows": "to" if arrow else ""}
     if style == "relation":
-        options["width"] = round(width + 0.6 * min(int(attrs.get("support", 1)), 5), 1)
+        options["width"] = round(width + 0.5 * min(int(attrs.get("support", 1)), 5), 1)
         options["label"] = key
     if style == "result":
         options["dashes"] = True

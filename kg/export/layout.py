@@ -4,7 +4,9 @@ vis.js physics on thousands of nodes takes minutes in the browser, so the map sh
 fixed x/y coordinates instead. The layout is a vectorised Fruchterman-Reingold
 spring embedder in NumPy (networkx's own spring_layout takes ~20 s on 3,000 nodes):
 repulsion is computed exactly in row blocks, attraction along the edges, and a weak
-gravity keeps disconnected components on screen. Everything is seeded and iterated a
+gravity keeps disconnected components on screen. As in ForceAtlas2, repulsion and
+gravity scale with degree ("mass"), so hubs such as a popular benchmark spread their
+neighbours out instead of collapsing them into one dense centre. Everything is seeded and iterated a
 fixed number of times, and nodes are ordered by id, so the same graph always gets the
 same coordinates, whatever order its nodes were inserted in.
 """

@@ -25,75 +25,96 @@ _SENTENCE_END = re.compile(r"""[.!?)\]"'”’]\s*$|https?://\S+$""")
 class _Line:
     number: int
     text: str
+    after_break: bool  # a blank or noise line, or the start of the file, comes before it
 
 
-def _noise() -> tuple[set[str], list[str], list[re.Pattern[str]]]:
-    cfg = load_yaml("ingest.yaml")
-    lines = {s.lower() for s in cfg["noise_lines"]}
-    prefixes = sorted(cfg["noise_prefixes"], key=len, reverse=True)
-    regexes = [re.compile(r, re.IGNORECASE) for r in cfg["noise_regex"]]
-    return lines, prefixes, regexes
+@dataclass
+class _Noise:
+    lines: set[str]
+    prefixes: list[str]
+    regexes: list[re.Pattern[str]]
+
+    @classmethod
+    def load(cls) -> _Noise:
+        cfg = load_yaml("ingest.yaml")
+        return cls(
+            lines={s.lower() for s in cfg["noise_lines"]},
+            prefixes=sorted(cfg["noise_prefixes"], key=len, reverse=True),
+            regexes=[re.compile(r, re.IGNORECASE) for r in cfg["noise_regex"]],
+        )
+
+    def strip(self, line: str) -> str:
+        """LINE without glued noise ("SubscribeDeepSeek-Coder: ..." -> "DeepSeek-Coder: ...")."""
+        for p in self.prefixes:
+            rest = line[len(p):]
+            if line.startswith(p) and rest and not rest[0].islower():
+                line = rest.lstrip()
+        return line
+
+    def is_noise(self, line: str) -> bool:
+        return line.lower() in self.lines or any(r.match(line) for r in self.regexes)
 
 
-def _clean_lines(text: str) -> list[_Line | None]:
-    """Content lines with noise removed; None marks a paragraph break."""
-    noise_lines, prefixes, regexes = _noise()
-    out: list[_Line | None] = []
+def _clean_lines(text: str) -> list[_Line]:
+    """The content lines of TEXT, whitespace-normalized, page noise removed."""
+    noise = _Noise.load()
+    out: list[_Line] = []
+    after_break = True
     for n, raw in enumerate(text.splitlines(), 1):
-        line = " ".join(raw.split())
-        for p in prefixes:
-            if line.startswith(p) and len(line) > len(p):
-                line = line[len(p):].lstrip()
-        if not line or line.lower() in noise_lines or any(r.match(line) for r in regexes):
-            if out and out[-1] is not None:
-                out.append(None)
+        line = noise.strip(" ".join(raw.split()))
+        if not line or noise.is_noise(line):
+            after_break = True
             continue
-        out.append(_Line(n, line))
+        out.append(_Line(n, line, after_break))
+        after_break = False
     return out
-
-
-def _is_title(line: _Line, max_chars: int) -> bool:
-    return len(line.text) <= max_chars and not line.text.endswith(".")
 
 
 def parse_text(text: str, source: str) -> Iterator[Paper]:
     """Yield the whole title/abstract records of one text listing."""
     cfg = load_yaml("ingest.yaml")
     max_title, min_abstract = cfg["title_max_chars"], cfg["abstract_min_chars"]
+
+    def is_title(line: _Line) -> bool:
+        return len(line.text) <= max_title and not line.text.endswith(".")
+
+    def ends_paragraph(line: _Line) -> bool:
+        # a line longer than any title is a whole unwrapped paragraph, whatever its last character
+        return bool(_SENTENCE_END.search(line.text)) or len(line.text) > max_title
+
+    def starts_abstract(line: _Line | None) -> bool:
+        return line is not None and not is_title(line) and not line.text[0].islower()
+
     lines = _clean_lines(text)
     title: _Line | None = None
     body: list[_Line] = []
-
-    def flush(at_end: bool) -> Iterator[Paper]:
-        if title is None:
-            if body:
-                log.warning("%s:%d: text without a title (a record cut at the top?), skipped", source, body[0].number)
-            return
-        abstract = " ".join(b.text for b in body)
-        if len(abstract) < min_abstract:
-            log.warning("%s:%d: title without an abstract, skipped: %.60s", source, title.number, title.text)
-            return
-        if at_end and not _SENTENCE_END.search(abstract):
-            log.warning("%s:%d: record cut at the end of the file, skipped: %.60s", source, title.number, title.text)
-            return
-        yield Paper(title=title.text, abstract=abstract, sources=[f"{source}:{title.number}"])
-
     for i, line in enumerate(lines):
-        if line is None:
-            continue
-        nxt = next((x for x in lines[i + 1:] if x is not None), None)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
         starts_record = (
-            _is_title(line, max_title)
-            and nxt is not None
-            and not _is_title(nxt, max_title)
-            and (not body or _SENTENCE_END.search(body[-1].text) or lines[i - 1] is None)
+            is_title(line)
+            and starts_abstract(nxt)
+            and (not body or line.after_break or ends_paragraph(body[-1]))
         )
-        if starts_record or (title is None and not body and _is_title(line, max_title)):
-            yield from flush(at_end=False)
+        if starts_record:
+            yield from _record(title, body, source, min_abstract, at_end=False)
             title, body = line, []
-            if not starts_record:  # a lone title-like line with no abstract behind it
-                yield from flush(at_end=False)
-                title = None
+        elif title is None and not body and is_title(line):
+            log.warning("%s:%d: title-like line without an abstract, skipped: %.60s", source, line.number, line.text)
         else:
             body.append(line)
-    yield from flush(at_end=True)
+    yield from _record(title, body, source, min_abstract, at_end=True)
+
+
+def _record(title: _Line | None, body: list[_Line], source: str, min_abstract: int, at_end: bool) -> Iterator[Paper]:
+    """The paper TITLE and BODY make, if whole; otherwise a warning saying why it is skipped."""
+    if title is None:
+        if body:
+            log.warning("%s:%d: text without a title (a record cut at the top?), skipped", source, body[0].number)
+        return
+    abstract = " ".join(b.text for b in body)
+    if len(abstract) < min_abstract:
+        log.warning("%s:%d: title without an abstract, skipped: %.60s", source, title.number, title.text)
+    elif at_end and not _SENTENCE_END.search(abstract):
+        log.warning("%s:%d: record cut at the end of the file, skipped: %.60s", source, title.number, title.text)
+    else:
+        yield Paper(title=title.text, abstract=abstract, sources=[f"{source}:{title.number}"])
