@@ -9,12 +9,13 @@ supporting sentence, and result -> paper / entity edges.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+
+from .names import name_key
 
 ENTITY_TYPES = ("MODEL", "BENCHMARK", "TECHNIQUE", "HARDWARE", "METRIC", "TASK")
 RELATION_TYPES = (
@@ -24,8 +25,8 @@ RELATION_TYPES = (
 
 
 def entity_key(name: str) -> str:
-    """Names that differ only in case, hyphens, spaces or punctuation share a key."""
-    return re.sub(r"[\W_]+", "", name.lower())
+    """Names that differ only in case, hyphens, spaces, punctuation or a plural "s" share a key."""
+    return name_key(name)
 
 
 def entity_node(name: str) -> str:

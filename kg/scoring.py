@@ -8,20 +8,16 @@ are a set.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .names import name_key
+
 SYMMETRIC = {"COMPARABLE_TO"}
 
 
-def key(name: str) -> str:
-    name = str(name).strip()
-    k = re.sub(r"[^0-9a-z]", "", name.lower())
-    if len(k) > 3 and name.endswith("s") and not name.endswith("ss"):
-        k = k[:-1]
-    return k
+key = name_key
 
 
 @dataclass

@@ -80,6 +80,7 @@ def find_acronyms(doc: Doc, cands: Iterable[_Cand], broad: set[str]) -> Iterator
             continue
         if long.text.lower() in broad or long.text.lower().rstrip("s") in broad:
             continue
-        known = [c for c in cands if c.source != "ner" and ((c.start, c.end) in ((long.start, long.end), (short.start, short.end)))]
+        exact = [c for c in cands if (c.start, c.end) in ((long.start, long.end), (short.start, short.end))]
+        known = sorted(exact, key=lambda c: c.source == "ner")  # a rule's type first, then the model's
         label = known[0].label if known else _head_label(long, cfg["heads"], cfg["default"])
         yield long, short, label

@@ -72,8 +72,8 @@ class ContextMatcher:
 
     def title_name(self, doc: Doc) -> Iterator[tuple[int, int, str, str]]:
         """A title "X: ..." names the paper's contribution X; type it where the abstract uses it."""
-        colon = next((t.i for t in doc[:8] if t.text == ":"), None)
-        if colon is None or colon == 0 or not any(is_name_like(t) or t.i == 0 for t in doc[:colon]):
+        colon = next((t.i for t in doc[:5] if t.text == ":"), None)
+        if colon is None or colon == 0 or not (colon == 1 or any(_has_shape([t]) for t in doc[:colon])):
             return
         prefix = doc[:colon].text
         later = next((t.i for t in doc[colon:] if t.text == doc[0].text and doc[t.i: t.i + colon].text == prefix), None)

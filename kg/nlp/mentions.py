@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
+from ..names import name_key
 
-def name_key(text: str) -> str:
-    """The scorer's key: lower-case alphanumerics, a trailing plural "s" dropped."""
-    k = re.sub(r"[^0-9a-z]", "", text.lower())
-    if len(k) > 3 and text.endswith("s") and not text.endswith("ss"):
-        k = k[:-1]
-    return k
+
 
 
 @dataclass

@@ -11,22 +11,26 @@ _OPENERS = {'"', "'", "(", "[", "“", "‘", "*"}
 
 @Language.component("kg_sentences")
 def kg_sentences(doc: Doc) -> Doc:
-    """Start a sentence after . ! ? before a capital, digit or quote, and after blank lines.
+    """Start a sentence after . ! ? before a capital, digit or quote, and after line breaks.
 
     Abbreviations are single tokens (see rules/tokenizer.yaml), so "et al." and "e.g."
     never look like sentence ends; "v1.5" and "Qwen2.5" have no standalone period.
+    One pass over plain strings: this runs on every token of every paper.
     """
-    for i, tok in enumerate(doc):
+    words = [t.text for t in doc]
+    spaces = [t.whitespace_ for t in doc]
+    starts = [False] * len(words)
+    for i, word in enumerate(words):
         if i == 0:
-            tok.is_sent_start = True
+            starts[i] = True
             continue
-        prev = doc[i - 1]
-        if prev.is_space and "\n" in prev.text:
-            tok.is_sent_start = True
-        elif "\n" in prev.whitespace_ and prev.text not in _OPENERS:
-            tok.is_sent_start = True
-        elif prev.text in _ENDERS and (tok.text[:1].isupper() or tok.text[:1].isdigit() or tok.text[:1] in _OPENERS):
-            tok.is_sent_start = True
-        else:
-            tok.is_sent_start = False
+        prev = words[i - 1]
+        first = word[:1]
+        starts[i] = (
+            ("\n" in prev and not prev.strip())
+            or ("\n" in spaces[i - 1] and prev not in _OPENERS)
+            or (prev in _ENDERS and (first.isupper() or first.isdigit() or first in _OPENERS))
+        )
+    for tok, start in zip(doc, starts):
+        tok.is_sent_start = start
     return doc
