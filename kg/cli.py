@@ -172,7 +172,7 @@ def evaluate_cmd(
     errors: int = typer.Option(0, "--errors", help="List up to N misses and false hits of each kind."),
     rules: bool = typer.Option(True, "--rules/--no-rules", help="Use the rule components."),
     model: bool = typer.Option(True, "--model/--no-model", help="Use the trained NER model."),
-    mode: str = typer.Option("rules_first", "--mode", help="How rules and model combine: rules_first, model_first or longest."),
+    mode: str = typer.Option("longest", "--mode", help="How rules and model combine: rules_first, model_first or longest."),
     min_confidence: float = MIN_CONF,
 ) -> None:
     """Score the pipeline on gold documents: P/R/F1 for entities (typed, type-blind, per type),

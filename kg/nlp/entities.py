@@ -127,7 +127,7 @@ def _trim(doc: Doc, c: Candidate) -> Candidate | None:
 
 @Language.factory(
     "kg_entities",
-    default_config={"mode": "rules_first", "use_rules": True, "use_model": True},
+    default_config={"mode": "longest", "use_rules": True, "use_model": True},
 )
 def make_kg_entities(nlp: Language, name: str, mode: str, use_rules: bool, use_model: bool) -> "KgEntities":
     return KgEntities(nlp, mode, use_rules, use_model)

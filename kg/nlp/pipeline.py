@@ -17,7 +17,7 @@ def build_nlp(
     model: Path | None = MODEL_DIR,
     use_rules: bool = True,
     use_model: bool = True,
-    mode: str = "rules_first",
+    mode: str = "longest",
     min_confidence: float = 0.0,
 ) -> Language:
     """The extraction pipeline. MODEL is a trained kg NER pipeline directory (see ``kg train``)."""
