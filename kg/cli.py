@@ -118,6 +118,7 @@ def train_cmd(
     seed: int = typer.Option(0, "--seed", help="Random seed: same data and seed, same model."),
     held_out: float = typer.Option(0.15, "--held-out", min=0.05, max=0.5, help="Share of annotated documents held out for scoring."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the config's training steps."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the model here instead of the shipped kg/model."),
 ) -> None:
     """Rebuild rules/gazetteer/annotations.jsonl and the shipped NER model (kg/model).
 
@@ -127,7 +128,8 @@ def train_cmd(
 
     _setup_logging(True)
     corpus = [c for c in corpus if Path(c).exists()]
-    typer.echo(train(seed=seed, held_out=held_out, corpus=corpus, gold=gold, max_steps=max_steps))
+    kwargs = {"output": output} if output else {}
+    typer.echo(train(seed=seed, held_out=held_out, corpus=corpus, gold=gold, max_steps=max_steps, **kwargs))
 
 
 @app.command("query")

@@ -26,7 +26,7 @@ _HTML_TAG = re.compile(r"<(!doctype\s+html|html|head|body|article|meta|title)\b"
 def detect_format(text: str, name: str = "") -> str:
     """The format of TEXT from its content first; NAME's extension only breaks a tie for markup."""
     head = text.lstrip("\ufeff \t\r\n")[:4000].lower()
-    if head.startswith("["):
+    if re.match(r"\[\s*[{\]]", head):  # an array of objects; "[2401.06066] Title" stays text
         return "json"
     if head.startswith("{"):
         try:

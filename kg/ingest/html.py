@@ -48,8 +48,9 @@ def _arxiv_abs(soup: BeautifulSoup, source: str) -> Iterator[Paper]:
     """An arXiv abstract page (citation_* meta tags, or the #abs block)."""
     title = (_meta(soup, "citation_title") or [_strip_label(_text(soup.select_one("h1.title")), "Title")])[0]
     abstract = (_meta(soup, "citation_abstract") or [_strip_label(_text(soup.select_one("blockquote.abstract")), "Abstract")])[0]
-    url = (_meta(soup, "citation_abs_url") or [None])[0]
-    arxiv = (_meta(soup, "citation_arxiv_id") or [find_arxiv_id(url, source) or ""])[0]
+    url = (_meta(soup, "citation_abs_url") or [_page_url(soup)])[0]
+    arxiv = find_arxiv_id(*_meta(soup, "citation_arxiv_id"), url, source) or ""
+    url = url or (f"https://arxiv.org/abs/{arxiv}" if arxiv else None)
     date = (_meta(soup, "citation_date") or _meta(soup, "citation_online_date") or [None])[0]
     if title and abstract:
         yield Paper(title=" ".join(title.split()), abstract=" ".join(abstract.split()), id=arxiv or "",

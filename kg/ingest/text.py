@@ -60,7 +60,7 @@ def _clean_lines(text: str) -> list[_Line]:
     noise = _Noise.load()
     out: list[_Line] = []
     after_break = True
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(text.split("\n"), 1):  # numbered as editors number lines
         line = noise.strip(" ".join(raw.split()))
         if not line or noise.is_noise(line):
             after_break = True
@@ -82,17 +82,26 @@ def parse_text(text: str, source: str) -> Iterator[Paper]:
         # a line longer than any title is a whole unwrapped paragraph, whatever its last character
         return bool(_SENTENCE_END.search(line.text)) or len(line.text) > max_title
 
-    def starts_abstract(line: _Line | None) -> bool:
-        return line is not None and not is_title(line) and not line.text[0].islower()
-
     lines = _clean_lines(text)
+
+    def continues_sentence(i: int) -> bool:
+        """Line I goes on with the sentence of the line before it (a wrapped line)."""
+        return i < len(lines) and not lines[i].after_break and lines[i].text[0].islower()
+
+    def starts_abstract(i: int) -> bool:
+        """Line I can open an abstract: not a title, or the first line of a wrapped paragraph."""
+        return (
+            i < len(lines)
+            and not continues_sentence(i)
+            and (not is_title(lines[i]) or (lines[i].after_break and continues_sentence(i + 1)))
+        )
+
     title: _Line | None = None
     body: list[_Line] = []
     for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
         starts_record = (
             is_title(line)
-            and starts_abstract(nxt)
+            and starts_abstract(i + 1)
             and (not body or line.after_break or ends_paragraph(body[-1]))
         )
         if starts_record:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from ..rules import load_yaml
@@ -50,9 +50,9 @@ class ContextMatcher:
 
     def __init__(self, nlp: Language) -> None:
         self.rules = {r["id"]: r for r in load_yaml("context.yaml")}
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for rid, r in self.rules.items():
-            self.matcher.add(rid, [[{"LOWER": w.lower()} for w in cue] for cue in r["cues"]])
+            self.matcher.add(rid, [nlp.make_doc(" ".join(cue)) for cue in r["cues"]])
         self.nouns = load_yaml("contributions.yaml")["nouns"]
 
     def noun_label(self, doc: Doc, start: int, end: int, default: str) -> str:

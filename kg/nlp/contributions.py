@@ -7,7 +7,7 @@ in the abstract, or before the colon of the title.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..rules import load_yaml
@@ -21,8 +21,8 @@ class ContributionFinder:
 
     def __init__(self, nlp: Language) -> None:
         cfg = load_yaml("contributions.yaml")
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("CUE", [[{"LOWER": w} for w in cue] for cue in cfg["cues"]])
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("CUE", [nlp.make_doc(" ".join(cue)) for cue in cfg["cues"]])
 
     def __call__(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity]) -> list[Entity]:
         found: list[Entity] = []

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -22,6 +22,7 @@ from ..rules import load_yaml
 from .acronyms import find_acronyms
 from .context import ContextMatcher
 from .gazetteer import load_gazetteer
+from .shapes import ShapeMatcher
 
 if not Doc.has_extension("kg_aliases"):
     Doc.set_extension("kg_aliases", default=None)
@@ -55,19 +56,17 @@ class EntityRules:
                 self.labels[key] = (entry.label, entry.source)
                 matcher = self.lower if len(form) >= 5 and not form.isupper() else self.exact
                 matcher.add(key, [nlp.make_doc(form)])
-        self.shapes = Matcher(nlp.vocab)
-        for p in load_yaml("patterns.yaml"):
-            self.labels[p["id"]] = (p["label"], p["id"])
-            self.shapes.add(p["id"], [p["pattern"]])
+        self.shapes = ShapeMatcher(load_yaml("patterns.yaml"))
         self.context = ContextMatcher(nlp)
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         out: list[Candidate] = []
         strings = doc.vocab.strings
-        for matcher in (self.exact, self.lower, self.shapes):
+        for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(doc):
                 label, source = self.labels[strings[match_id]]
                 out.append(Candidate(start, end, label, source))
+        out.extend(Candidate(s, e, label, rid) for s, e, label, rid in self.shapes([t.text for t in doc]))
         out.extend(Candidate(s, e, label, src) for s, e, label, src in self.context(doc))
         return out
 
