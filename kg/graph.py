@@ -95,7 +95,7 @@ def build_graph(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
         name = _pick(names[node])
         g.add_node(
             node, kind="entity", name=name, type=_pick(types[node]),
-            aliases=sorted(aliases[node] - {name}), papers=len(papers_of[node]),
+            aliases=sorted((aliases[node] | set(names[node])) - {name}), papers=len(papers_of[node]),
         )
     for (h, rel, t), ev in sorted(evidence.items()):
         ev.sort(key=lambda e: (e["paper"], e["start"] if e["start"] is not None else -1, e["rule"]))

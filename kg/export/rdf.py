@@ -40,7 +40,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9._~-]")
 def safe_segment(text: str) -> str:
     """A path segment that is safe in any IRI, from any string (untrusted paper text included)."""
     seg = quote(text, safe="")
-    if not seg or _SAFE.search(seg.replace("%", "")) or len(seg) > 120:
+    if seg in ("", ".", "..") or _SAFE.search(seg.replace("%", "")) or len(seg) > 120:
         seg = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
     return seg
 

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Token
 from ..rules import load_yaml
 
 _MAX_NAME_TOKENS = 6
+NOUN_TYPED = "+noun"  # suffix of a rule id whose type came from the text's own noun
 _JOINERS = {"-", "+", ".", "/"}
 
 
@@ -55,8 +56,8 @@ class ContextMatcher:
             self.matcher.add(rid, [nlp.make_doc(" ".join(cue)) for cue in r["cues"]])
         self.nouns = load_yaml("contributions.yaml")["nouns"]
 
-    def noun_label(self, doc: Doc, start: int, end: int, default: str) -> str:
-        """Type a new name by the closest typing noun around it ("X, a new dataset")."""
+    def noun_label(self, doc: Doc, start: int, end: int) -> str | None:
+        """Type a new name by the closest typing noun around it ("X, a new dataset"), else None."""
         sent = doc[start].sent
         lo, hi = max(sent.start, start - 6), min(sent.end, end + 10)
         best: tuple[int, str] | None = None
@@ -68,7 +69,7 @@ class ContextMatcher:
                 dist = start - tok.i if tok.i < start else tok.i - end
                 if best is None or dist < best[0]:
                     best = (dist, label)
-        return best[1] if best else default
+        return best[1] if best else None
 
     def title_name(self, doc: Doc) -> Iterator[tuple[int, int, str, str]]:
         """A title "X: ..." names the paper's contribution X; type it where the abstract uses it."""
@@ -77,8 +78,8 @@ class ContextMatcher:
             return
         prefix = doc[:colon].text
         later = next((t.i for t in doc[colon:] if t.text == doc[0].text and doc[t.i: t.i + colon].text == prefix), None)
-        label = self.noun_label(doc, later, later + colon, "MODEL") if later is not None else "MODEL"
-        yield 0, colon, label, "ctx_title"
+        label = self.noun_label(doc, later, later + colon) if later is not None else None
+        yield 0, colon, label or "MODEL", "ctx_title" + (NOUN_TYPED if label else "")
 
     def __call__(self, doc: Doc) -> Iterator[tuple[int, int, str, str]]:
         yield from self.title_name(doc)
@@ -99,5 +100,7 @@ class ContextMatcher:
                 e = end
             label = rule["label"]
             if label == "NOUN":
-                label = self.noun_label(doc, s, e, rule.get("default", "MODEL"))
-            yield s, e, label, rid
+                label = self.noun_label(doc, s, e)
+                if label:
+                    rid += NOUN_TYPED
+            yield s, e, label or rule.get("default", "MODEL"), rid

@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 
 from ..rules import load_yaml
 from .acronyms import find_acronyms
-from .context import ContextMatcher
+from .context import NOUN_TYPED, ContextMatcher
 from .gazetteer import load_gazetteer
 from .shapes import ShapeMatcher
 
@@ -41,6 +41,11 @@ class Candidate:
     @property
     def kind(self) -> str:
         return self.source.split(":", 1)[0].split("_", 1)[0]
+
+    @property
+    def priority(self) -> float:
+        """Lower wins ties; a name typed by the text's own noun ("X, a dataset") beats the model."""
+        return 0.5 if self.source.endswith(NOUN_TYPED) else PRIORITY.get(self.kind, 9)
 
 
 class EntityRules:
@@ -82,10 +87,10 @@ def _resolve(cands: Iterable[Candidate], mode: str) -> list[Candidate]:
         length = c.end - c.start
         is_ner = c.kind == "ner"
         if mode == "rules_first":
-            return (is_ner, PRIORITY.get(c.kind, 9) if c.kind in ("acronym",) else 1, -length, c.start)
+            return (is_ner, -length, c.priority, c.start)
         if mode == "model_first":
-            return (not is_ner, -length, PRIORITY.get(c.kind, 9), c.start)
-        return (-length, PRIORITY.get(c.kind, 9), c.start)
+            return (not is_ner, -length, c.priority, c.start)
+        return (-length, c.priority, c.start)
 
     taken: set[int] = set()
     kept: list[Candidate] = []

@@ -6,7 +6,7 @@ import re
 
 from spacy.language import Language
 from spacy.symbols import ORTH
-from spacy.util import compile_suffix_regex, registry
+from spacy.util import compile_prefix_regex, compile_suffix_regex, registry
 
 from ..rules import load_yaml
 
@@ -28,8 +28,11 @@ def create_ml_tokenizer_callback():
         tokenizer = nlp.tokenizer
         tokenizer.token_match = _name_regex(cfg["hyphen_suffixes"]).match
         # a sentence-final period after any name ("on GSM8K.") is punctuation, not part of the name
-        suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$"]
+        suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Za-z0-9][A-Z0-9])\.$", r"\\%$", r"(?<=\d)times$"]
         tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+        # LaTeX left in abstracts: "\textit{Name}" -> "\textit{", "Name", "}"
+        prefixes = [*nlp.Defaults.prefixes, r"\\[A-Za-z]+\{", r"\$"]
+        tokenizer.prefix_search = compile_prefix_regex(prefixes).search
         for abbr in cfg["abbreviations"]:
             tokenizer.add_special_case(abbr, [{ORTH: abbr}])
         return nlp
