@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_ENDERS = {".", "!", "?"}
-_OPENERS = {'"', "'", "(", "[", "“", "‘", "*"}
+# . ! ? then space then a capital, digit or opening quote/bracket (or a capital right after
+# "word."); or any line break
+_BOUNDARY = re.compile(r"""(?<=[.!?])[ \t]+(?=[A-Z0-9"'(\[“‘*])|(?<=[a-z0-9)][.!?])(?=[A-Z])|\s*\n\s*(?=\S)""")
 
 
 @Language.component("kg_sentences")
 def kg_sentences(doc: Doc) -> Doc:
     """Start a sentence after . ! ? before a capital, digit or quote, and after line breaks.
 
-    Abbreviations are single tokens (see rules/tokenizer.yaml), so "et al." and "e.g."
-    never look like sentence ends; "v1.5" and "Qwen2.5" have no standalone period.
-    One pass over plain strings: this runs on every token of every paper.
+    A period that is part of a token (abbreviations such as "et al." and "e.g." are single
+    tokens, see rules/tokenizer.yaml; "v1.5" and "Qwen2.5" hold their dots) never ends a
+    sentence. Works on the text and token offsets with one regex pass: it runs on every
+    token of every paper.
     """
-    words = [t.text for t in doc]
-    spaces = [t.whitespace_ for t in doc]
-    starts = [False] * len(words)
-    for i, word in enumerate(words):
-        if i == 0:
-            starts[i] = True
-            continue
-        prev = words[i - 1]
-        first = word[:1]
-        starts[i] = (
-            ("\n" in prev and not prev.strip())
-            or ("\n" in spaces[i - 1] and prev not in _OPENERS)
-            or (prev in _ENDERS and (first.isupper() or first.isdigit() or first in _OPENERS))
-        )
-    for tok, start in zip(doc, starts):
-        tok.is_sent_start = start
-    return doc
+    if not len(doc):
+        return doc
+    idx = doc.to_array([IDX]).tolist()
+    starts = set(idx)
+    marks = numpy.full((len(doc), 1), -1, dtype="int64")
+    marks[0, 0] = 1
+    text = doc.text
+    for m in _BOUNDARY.finditer(text):
+        if text[m.start() - 1] in ".!?" and m.start() - 1 not in starts and "\n" not in m.group():
+            continue  # the period belongs to a longer token
+        i = bisect_left(idx, m.end())
+        if i < len(idx) and idx[i] == m.end():
+            marks[i, 0] = 1
+    return doc.from_array([SENT_START], marks.astype("uint64"))  # spaCy's array type; -1 wraps as it expects
