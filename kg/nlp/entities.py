@@ -166,9 +166,33 @@ class KgEntities:
             for c in _resolve(cands, self.mode)
         ]
         spans = [s for s in spans if self.filters.keep(s) and s.text.lower() not in self.broad]
-        doc.ents = filter_spans(spans)
+        doc.ents = filter_spans(spans + _propagate(doc, spans))
         doc._.kg_aliases = [(lng.text, shr.text) for lng, shr in pairs]
         return doc
+
+
+def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Other occurrences of a recognized name are mentions too (one sense per document).
+
+    Only spans that do not overlap a recognized one are added, so relations in later
+    sentences see a name the recognizers caught only once.
+    """
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    by_first: dict[str, list[Span]] = {}
+    for s in sorted(spans, key=lambda s: s.start - s.end):  # longest first
+        by_first.setdefault(s[0].text, []).append(s)
+    words = [t.text for t in doc]
+    out: list[Span] = []
+    for i, word in enumerate(words):
+        if i in taken:
+            continue
+        for s in by_first.get(word, ()):
+            n = len(s)
+            if words[i: i + n] == [t.text for t in s] and not taken.intersection(range(i, i + n)):
+                out.append(Span(doc, i, i + n, label=s.label_, span_id=s.id_ or "ner"))
+                taken.update(range(i, i + n))
+                break
+    return out
 
 
 def _occurrences(doc: Doc, text: str) -> list[tuple[int, int]]:
