@@ -22,7 +22,9 @@ class ContributionFinder:
     def __init__(self, nlp: Language) -> None:
         cfg = load_yaml("contributions.yaml")
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("CUE", [nlp.make_doc(" ".join(cue)) for cue in cfg["cues"]])
+        self.matcher.add("VERB", [nlp.make_doc(w) for w in cfg["verbs"]])
+        self.matcher.add("NAMING", [nlp.make_doc(w) for w in cfg["naming"]])
+        self.subjects = set(cfg["subjects"])
 
     def __call__(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity]) -> list[Entity]:
         found: list[Entity] = []
@@ -32,13 +34,15 @@ class ContributionFinder:
             if colon is not None:
                 prefix = name_key(doc[:colon].text)
                 found += [e for e in entities if name_key(e.name) == prefix or prefix in map(name_key, e.aliases)]
-        for _, start, end in sorted(self.matcher(doc), key=lambda m: m[1]):
+        for match_id, start, end in sorted(self.matcher(doc), key=lambda m: m[1]):
+            if doc.vocab.strings[match_id] == "VERB" and not any(t.lower_ in self.subjects for t in doc[max(0, start - 3): start]):
+                continue
             sent = doc[start].sent
             stop = min(sent.end, end + _WINDOW)
             cue_ents = [e for e in doc.ents if end <= e.start < stop and (e.start, e.end) in by_span]
             if cue_ents:
                 first = by_span[(cue_ents[0].start, cue_ents[0].end)]
-                if first.type != "METRIC" and first.type != "TASK":
+                if first.type not in ("METRIC", "TASK"):
                     found.append(first)
         unique: list[Entity] = []
         for e in found:
