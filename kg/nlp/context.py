@@ -94,8 +94,6 @@ class ContextMatcher:
             if span is None:
                 continue
             s, e = span
-            if rule.get("require_known_shape") and not _has_shape(list(doc[s:e])):
-                continue
             if rule.get("include_cue"):
                 e = end
             label = rule["label"]
