@@ -94,3 +94,13 @@ def test_results_are_parsed(full_nlp):
     _, rec = _entities(full_nlp, "A title\n\nOur model QuillLM achieves 56.2% accuracy on MMLU, 3.1 points above the baseline.")
     res = rec["results"]
     assert any(r["number"] == 56.2 and r["unit"] == "%" and r["benchmark"] == "MMLU" for r in res)
+
+
+@pytest.mark.parametrize(
+    "text, number, unit",
+    [("56%", 56.0, "%"), ("16.59\\%", 16.59, "%"), ("2.6times", 2.6, "x"), ("3.7×", 3.7, "x"), ("1,024 ms", 1024.0, "ms"), ("43.2", 43.2, "")],
+)
+def test_values_parse_into_number_and_unit(text, number, unit):
+    from kg.nlp.results import parse_value
+
+    assert parse_value(text) == (number, unit)

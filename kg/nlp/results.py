@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 from .mentions import Entity
 
 _NUMBER = re.compile(
-    r"(?<![\w.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>%|×|x\b|times\b|points?\b|pp\b|ms\b|s\b|tokens/s\b|BLEU\b|mAP\b|AP\b|FID\b)?",
+    r"(?<![\w.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>\\?%|×|x\b|times\b|points?\b|pp\b|ms\b|s\b|tokens/s\b|BLEU\b|mAP\b|AP\b|FID\b)?",
 )
 _SYSTEM = ("MODEL", "TECHNIQUE")
 
@@ -24,7 +24,7 @@ def parse_value(text: str) -> tuple[float | None, str]:
     m = _NUMBER.search(text)
     if not m:
         return None, ""
-    unit = (m.group("unit") or "").replace("×", "x").replace("times", "x")
+    unit = (m.group("unit") or "").replace("\\%", "%").replace("×", "x").replace("times", "x")
     return float(m.group("num").replace(",", "")), unit
 
 
