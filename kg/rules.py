@@ -10,12 +10,12 @@ from typing import Any
 import yaml
 
 _REPO_RULES = Path(__file__).resolve().parent.parent / "rules"
-_PACKAGED_RULES = Path(__file__).resolve().parent / "rules"
+_PACKAGED_RULES = Path(__file__).resolve().parent / "rules_data"
 
 
 def rules_dir() -> Path:
-    """The repo's rules/ in a checkout, else the copy packaged into kg/rules."""
-    return _REPO_RULES if _REPO_RULES.is_dir() else _PACKAGED_RULES
+    """The copy installed as kg/rules_data, else (in a checkout) the repo's rules/."""
+    return _PACKAGED_RULES if _PACKAGED_RULES.is_dir() else _REPO_RULES
 
 
 @lru_cache(maxsize=None)
