@@ -3,7 +3,7 @@
 Candidates come from the gazetteer (rules/gazetteer), shape patterns (rules/patterns.yaml),
 context patterns (rules/context.yaml) and acronym definitions (rules/acronyms.yaml); the
 NER model's ``doc.ents`` are candidates too. Overlaps are resolved by a configurable
-policy (see ``combine``), false friends (rules/filters.yaml) are dropped, and every kept
+policy (see ``_resolve``), false friends (rules/filters.yaml) are dropped, and every kept
 span carries the rule or model that found it in ``span.id_``.
 """
 
