@@ -1,15 +1,26 @@
-"""Relations from trigger phrases (rules/relations.yaml) between the entity mentions of a sentence.
+"""Relations between the entity mentions of a document: trigger rules, re-scored by a learned model.
 
-For each trigger the head is the closest compatible mention on one side and the tails are
-the closest compatible mention on the other side plus those coordinated with it ("A, B and
-C"). A negation or hedge just before the trigger cancels it. Where no head stands in the
-sentence but the paper speaks of itself ("we", "our model", "it"), the paper's contribution
-is the head.
+Rules (rules/relations.yaml): for each trigger the head is the closest compatible mention
+on one side, in the same clause ("X, which uses Y" takes X), and the tails are the closest
+compatible mention on the other side plus those coordinated with it ("A, B and C"). When
+trigger phrases overlap only the longest counts; prepositions ("with", "for", "on") are weak
+triggers with a small window and a lower confidence; a negation or hedge between the head
+and the trigger ("does not outperform", "fails to match", "may outperform") cancels it;
+passives ("is outperformed by") swap the ends. Where no head stands in the clause but the
+paper speaks of itself ("we", "our model", "the proposed method", "it"), the paper's
+contribution is the head.
+
+When a trained relation model is present (kg/model_relations, see kg.relation_training), it
+scores every candidate pair of entities of the document, with the triggers and the rule
+edges as features, and its probability is the edge's confidence; without it the rule edges
+are the output.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -18,6 +29,10 @@ from spacy.tokens import Doc, Span
 
 from ..rules import load_yaml
 from .mentions import Entity
+from .relation_model import Featurizer, RelationModel
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model_relations"
+_NUM = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -28,12 +43,26 @@ class Rule:
     head: frozenset[str]
     tail: frozenset[str]
     confidence: float
+    weak: bool = False
+    needs_number: int = 0
+    features_only: bool = False
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger occurrence: a token span and every rule whose phrase it is."""
+
+    start: int
+    end: int
+    rules: tuple[Rule, ...]
+    negated: bool
+    text: str
 
 
 class RelationExtractor:
-    """Trigger-based relation extraction, configured by rules/relations.yaml."""
+    """Trigger rules (rules/relations.yaml), optionally re-scored by the learned relation model."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, model_dir: Path | None = MODEL_DIR) -> None:
         cfg = load_yaml("relations.yaml")
         groups = cfg["types"]
         self.rules: dict[str, Rule] = {}
@@ -43,85 +72,201 @@ class RelationExtractor:
             self.rules[r["id"]] = Rule(
                 r["id"], r["relation"], r.get("direction") == "backward",
                 types(r["head"]), types(r["tail"]), float(r["confidence"]),
+                bool(r.get("weak", False)), int(r.get("needs_number", 0)), bool(r.get("features_only", False)),
             )
-            self.matcher.add(r["id"], [nlp.make_doc(p) for p in r["phrases"]])
+            self.matcher.add(r["id"], [nlp.make_doc(str(p)) for p in r["phrases"]])
         self.negation = set(cfg["negation"])
         self.hedging = set(cfg["hedging"])
+        self.exceptions = {tuple(e) for e in cfg.get("negation_exceptions", [])}
         self.coordination = set(cfg["coordination"])
+        self.clause_breaks = set(cfg.get("clause_breaks", []))
         self.window = int(cfg["window"])
+        self.right_window = int(cfg.get("right_window", self.window))
+        self.continuation = set(cfg.get("continuation", []))
+        self.weak_window = int(cfg.get("weak_window", 4))
         self.self_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.self_matcher.add("SELF", [nlp.make_doc(" ".join(p)) for p in cfg["self_reference"]])
+        for p in cfg["self_reference"]:
+            self.self_matcher.add(" ".join(p), [nlp.make_doc(" ".join(p))])
+        self.featurizer = Featurizer(self.negation, self.hedging, self.coordination)
+        self.model: RelationModel | None = None
+        if model_dir is not None and (Path(model_dir) / "weights.npz").is_file():
+            self.model = RelationModel.load(Path(model_dir))
 
-    def _cancelled(self, doc: Doc, start: int, sent: Span) -> bool:
-        before = [t.lower_ for t in doc[max(sent.start, start - 3): start]]
-        return any(w in self.negation or w in self.hedging for w in before)
+    # -- triggers -------------------------------------------------------------------------
 
-    def _tails(self, mentions: list[Span], first: int, types: frozenset[str], by_span: dict, doc: Doc) -> list[Span]:
-        """The first compatible mention from index FIRST on, and those coordinated with it."""
-        out: list[Span] = []
-        for m in mentions[first:]:
-            if by_span[(m.start, m.end)].type not in types:
-                if out:
-                    break
+    def negated(self, doc: Doc, start: int, stop: int) -> bool:
+        """A negation or hedge among the tokens [stop, start) (at most 4 back, same clause)."""
+        i = start - 1
+        while i >= max(stop, start - 4):
+            tok = doc[i]
+            if tok.text in (",", ";", ":") or tok.is_sent_start and i < start - 1:
+                break
+            w = tok.lower_
+            if w in self.negation or w in self.hedging:
+                nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+                if (w, nxt) not in self.exceptions and (doc[i - 1].lower_ if i else "", w) not in self.exceptions:
+                    return True
+            i -= 1
+        return False
+
+    def triggers(self, doc: Doc) -> list[Trigger]:
+        """Longest non-overlapping trigger spans outside entity mentions, in text order."""
+        by_span: dict[tuple[int, int], list[Rule]] = {}
+        for match_id, s, e in self.matcher(doc):
+            by_span.setdefault((s, e), []).append(self.rules[doc.vocab.strings[match_id]])
+        in_ent = set()
+        for ent in doc.ents:
+            in_ent.update(range(ent.start, ent.end))
+        taken: set[int] = set()
+        out: list[Trigger] = []
+        for (s, e), rules in sorted(by_span.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0])):
+            if any(i in taken or i in in_ent for i in range(s, e)):
                 continue
-            if out:
-                gap = doc[out[-1].end: m.start]
-                if any(t.lower_ not in self.coordination for t in gap):
+            sent_start = doc[s].sent.start
+            kept = tuple(
+                r for r in rules
+                if not r.needs_number or any(_NUM.search(t.text) for t in doc[max(sent_start, s - r.needs_number): s])
+            )
+            if not kept:
+                continue
+            taken.update(range(s, e))
+            out.append(Trigger(s, e, kept, self.negated(doc, s, sent_start), doc[s:e].text))
+        return sorted(out, key=lambda t: t.start)
+
+    def self_refs(self, doc: Doc) -> list[tuple[int, int, str]]:
+        return sorted((s, e, doc.vocab.strings[m]) for m, s, e in self.self_matcher(doc))
+
+    # -- rules ----------------------------------------------------------------------------
+
+    def _rights(self, doc: Doc, sent: Span, te: int, mentions: list[Span], types: frozenset[str], by_span: dict,
+                window: int, blockers: list[int]) -> list[Span]:
+        """The first compatible mention after a trigger, and those coordinated with it ("A, B and C").
+
+        It must stand within WINDOW tokens (counted again from a continuation like "including"),
+        before the clause ends and before the next strong trigger (whose object it would be).
+        """
+        limit = te + window
+        stop = next((i for i in range(te, sent.end) if doc[i].lower_ in self.clause_breaks), sent.end)
+        stop = min([stop, *(b for b in blockers if b >= te)])
+        for i in range(te, min(limit + 1, stop)):
+            for n in (2, 1):
+                if " ".join(t.lower_ for t in doc[i: i + n]) in self.continuation:
+                    limit = max(limit, i + n + window)
+        out: list[Span] = []
+        for m in mentions:
+            if m.start < te:
+                continue
+            if not out:
+                if m.start >= min(limit, stop):
                     break
+                if by_span[(m.start, m.end)].type in types:
+                    out.append(m)
+                continue
+            if by_span[(m.start, m.end)].type not in types:
+                break
+            gap = doc[out[-1].end: m.start]
+            if any(t.lower_ not in self.coordination for t in gap):
+                break
             out.append(m)
         return out
 
-    def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
+    def _head_side(self, doc: Doc, sent: Span, ts: int, mentions: list[Span], window: int) -> tuple[list[Span], int]:
+        """Mentions a head may come from (nearest first) and where the clause of the trigger starts."""
+        clause_start = sent.start
+        i = ts - 1
+        relative: Span | None = None
+        while i >= sent.start:
+            w = doc[i].lower_
+            if w in self.clause_breaks and not (w == "but" and i + 1 < len(doc) and doc[i + 1].lower_ == "also"):
+                if w in ("which", "that"):
+                    j = i - 1 if i - 1 >= sent.start and doc[i - 1].text == "," else i
+                    relative = next((m for m in mentions if m.end == j), None)
+                clause_start = i + 1
+                break
+            i -= 1
+        near = [m for m in reversed(mentions) if clause_start <= m.start and m.end <= ts and ts - m.end <= window]
+        if relative is not None:
+            near.append(relative)
+        return near, clause_start
+
+    def rule_edges(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
+                   triggers: list[Trigger], self_refs: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
-        self_refs = {start for _, start, _ in self.self_matcher(doc)}
-        matches = sorted(self.matcher(doc), key=lambda m: (m[1], -m[2]))
         for sent in doc.sents:
             mentions = [e for e in sent.ents if (e.start, e.end) in by_span]
-            taken: set[int] = set()  # mentions already used as tails: objects, not subjects
-            for match_id, ts, te in matches:
-                if not sent.start <= ts < sent.end:
+            in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
+            blockers = [t.start for t in in_sent if any(not r.weak and not r.features_only for r in t.rules)]
+            # mentions right after a trigger are objects ("with LoRA", "outperforms X"), not subjects
+            taken: set[int] = {m.start for m in mentions for t in in_sent if 0 <= m.start - t.end <= 2}
+            title = sent.start == 0 and any(t.is_space and "\n" in t.text for t in doc[sent.start: sent.end + 1])
+            colon = next((t.i for t in sent if t.text == ":"), None) if title else None
+            prefix = next((m for m in mentions if colon is not None and m.end == colon), None)
+            last_head: dict[str, tuple[int, Entity]] = {}
+            for trig in triggers:
+                ts, te = trig.start, trig.end
+                if not sent.start <= ts < sent.end or trig.negated:
                     continue
-                rule = self.rules[doc.vocab.strings[match_id]]
-                if self._cancelled(doc, ts, sent):
-                    continue
-                if any(m.start < te and ts < m.end for m in mentions):
-                    continue  # the trigger is part of a name
-                left = [m for m in mentions if m.end <= ts and ts - m.end <= self.window]
-                right_idx = next((i for i, m in enumerate(mentions) if m.start >= te and m.start - te <= self.window), None)
-                head_types, tail_types = (rule.tail, rule.head) if rule.backward else (rule.head, rule.tail)
-                tails = self._tails(mentions, right_idx, tail_types if not rule.backward else head_types, by_span, doc) if right_idx is not None else []
-                if not tails:
-                    continue
-                side_types = head_types if not rule.backward else tail_types
-                lefts = [
-                    m for m in reversed(left)
-                    if by_span[(m.start, m.end)].type in side_types
-                    and (m.start not in taken or doc[m.end: m.end + 2].text.lower().lstrip(", ").startswith(("which", "that")))
-                ]
-                head_ent: Entity | None = by_span[(lefts[0].start, lefts[0].end)] if lefts else None
-                confidence = rule.confidence
-                if head_ent is None:
-                    anchor = [s for s in self_refs if sent.start <= s < ts]
-                    head_ent = next((e for e in own if e.type in side_types), None) if anchor else None
-                    confidence -= 0.15
-                if head_ent is None:
-                    continue
-                if not rule.backward:
-                    taken.update(m.start for m in tails)
-                for tail in tails:
-                    tail_ent = by_span[(tail.start, tail.end)]
-                    h, t = (tail_ent, head_ent) if rule.backward else (head_ent, tail_ent)
-                    if h is t or h.name == t.name:
+                for rule in trig.rules:
+                    if rule.features_only:
                         continue
-                    if rule.relation in ("OUTPERFORMS", "COMPARABLE_TO") and (h.type == "HARDWARE") != (t.type == "HARDWARE"):
+                    window = self.weak_window if rule.weak else self.window
+                    head_types, tail_types = (rule.tail, rule.head) if rule.backward else (rule.head, rule.tail)
+                    right_types = head_types if rule.backward else tail_types
+                    left_types = tail_types if rule.backward else head_types
+                    rights = self._rights(doc, sent, te, mentions, right_types, by_span,
+                                          self.weak_window if rule.weak else self.right_window, blockers)
+                    if not rights:
                         continue
-                    key = (h.name, rule.relation, t.name)
-                    dist = abs(tail.start - te) + (ts - lefts[0].end if lefts else 0)
-                    conf = round(max(0.3, confidence - 0.01 * dist), 3)
-                    if key not in found or found[key]["confidence"] < conf:
-                        found[key] = {
-                            "head": h.name, "relation": rule.relation, "tail": t.name,
-                            "evidence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
-                            "trigger": doc[ts:te].text, "rule": rule.id, "confidence": conf,
-                        }
+                    near, clause_start = self._head_side(doc, sent, ts, mentions, window)
+                    lefts = [m for m in near if by_span[(m.start, m.end)].type in left_types]
+                    lefts = [m for m in lefts if m.start not in taken] or [
+                        m for m in lefts if doc[m.end: m.end + 2].text.lower().lstrip(", ").startswith(("which", "that"))]
+                    left_ent: Entity | None = by_span[(lefts[0].start, lefts[0].end)] if lefts else None
+                    confidence = rule.confidence
+                    dist = 0
+                    if left_ent is None and not rule.weak and last_head.get(rule.relation) is not None:
+                        # "X is 2x faster than A and 3x faster than B": the same subject
+                        prev_end, prev_head = last_head[rule.relation]
+                        if clause_start <= prev_end:
+                            left_ent, confidence = prev_head, confidence - 0.05
+                    if prefix is not None and ts > colon and not rule.backward and by_span[(prefix.start, prefix.end)].type in left_types:
+                        # a title "X: A for B" speaks of X
+                        left_ent, lefts = by_span[(prefix.start, prefix.end)], [prefix]
+                    if left_ent is None:
+                        if rule.backward or rule.weak:
+                            continue
+                        anchor = [s for s, e, _ in self_refs if clause_start <= s and e <= ts]
+                        left_ent = next((e for e in own if e.type in left_types), None) if anchor else None
+                        confidence -= 0.15
+                    elif lefts:
+                        dist = ts - lefts[0].end
+                    if left_ent is None:
+                        continue
+                    if not rule.backward:
+                        taken.update(m.start for m in rights)
+                        if not rule.weak:
+                            last_head[rule.relation] = (te, left_ent)
+                    for right in rights:
+                        right_ent = by_span[(right.start, right.end)]
+                        h, t = (right_ent, left_ent) if rule.backward else (left_ent, right_ent)
+                        if h is t or h.name == t.name:
+                            continue
+                        if rule.relation in ("OUTPERFORMS", "COMPARABLE_TO") and (h.type == "HARDWARE") != (t.type == "HARDWARE"):
+                            continue
+                        key = (h.name, rule.relation, t.name)
+                        conf = round(min(0.95, max(0.3, confidence - 0.01 * (dist + right.start - te))), 3)
+                        if key not in found or found[key]["confidence"] < conf:
+                            found[key] = {
+                                "head": h.name, "relation": rule.relation, "tail": t.name,
+                                "evidence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
+                                "trigger": trig.text, "rule": rule.id, "confidence": conf,
+                            }
         return list(found.values())
+
+    def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
+        triggers = self.triggers(doc)
+        self_refs = self.self_refs(doc)
+        edges = self.rule_edges(doc, by_span, own, triggers, self_refs)
+        if self.model is None:
+            return edges
+        return self.model.predict(self.featurizer(doc, by_span, own, triggers, self_refs, edges), edges)

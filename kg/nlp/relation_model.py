@@ -1,0 +1,447 @@
+"""The learned relation classifier: candidate entity pairs of a document, their features, their scores.
+
+A candidate is an ordered pair (head, tail) of entities of one document with some evidence
+linking them:
+
+- "pair" instances: a sentence that mentions both (the closest two mentions are used);
+- "self" instances: the head is what the paper itself proposes (a contribution, an entity of
+  the title, or the most mentioned model/technique) and a sentence mentions the tail but not
+  the head ("we introduce X", "our model uses X", "experiments on X").
+
+Each instance gives sparse binary features (words and trigger rules between the mentions,
+negation and hedges, the order and distance, the words before the tail, self references,
+the sentence's place...); a pair's features are the union over its instances plus features
+of the pair itself (types, roles, which rule edges link it). A multinomial logistic
+regression over the eight relations and NONE scores the pair; the best relation's
+probability is the edge's confidence, and the instance that supports it best is the edge's
+evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.tokens import Doc, Span
+
+from .mentions import Entity, name_key
+
+NONE = "NONE"
+SYSTEM = ("MODEL", "TECHNIQUE")
+HEAD_TYPES = ("MODEL", "TECHNIQUE", "HARDWARE")
+TAIL_TYPES = ("MODEL", "TECHNIQUE", "HARDWARE", "BENCHMARK", "TASK")
+_LIST = {",", "and", "or", "(", ")", "as", "well", "&", "/", "the", "e.g.", "i.e.", "both", "either", "including"}
+_DIGIT = re.compile(r"\d")
+_ALPHA = re.compile(r"[a-z]{2,}")
+
+
+def _words(name: str) -> set[str]:
+    """Lower-case words of a name, digits masked ("LLaMA-2 7B" -> llama, <n>, <n>b)."""
+    return {re.sub(r"\d+", "<n>", w) for w in re.split(r"[^0-9a-z]+", name.lower()) if w}
+
+
+def _bucket(n: int) -> str:
+    for b in (0, 1, 2, 3, 4, 6, 9, 14, 20):
+        if n <= b:
+            return str(b)
+    return "far"
+
+
+@dataclass
+class Instance:
+    sent: Span
+    kind: str  # "pair" or "self"
+    features: list[str]
+    trigger: Any = None  # the trigger nearest the tail, if any
+    scope: list = field(default_factory=list)  # triggers between the mentions (pair) or before the tail (self)
+
+    def stance(self, relation: str) -> bool | None:
+        """Whether the nearest trigger of RELATION in scope asserts it (False: negated or hedged; None: no such trigger)."""
+        trs = [t for t in self.scope if any(r.relation == relation for r in t.rules)]
+        return None if not trs else not trs[-1].negated
+
+    def cue(self, relation: str) -> str:
+        trs = [t for t in self.scope if any(r.relation == relation and not r.features_only for r in t.rules)]
+        trs = trs or [t for t in self.scope if any(r.relation == relation for r in t.rules)]
+        return trs[-1].text if trs else (self.trigger.text if self.trigger is not None else "")
+
+
+@dataclass
+class Candidate:
+    head: Entity
+    tail: Entity
+    features: list[str] = field(default_factory=list)
+    instances: list[Instance] = field(default_factory=list)
+
+
+class Featurizer:
+    """Candidate pairs and their features for one document (see the module docstring)."""
+
+    def __init__(self, negation: set[str], hedging: set[str], coordination: set[str]) -> None:
+        self.negation = negation | hedging
+        self.coordination = coordination
+
+    def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
+                 triggers: list, self_refs: list[tuple[int, int, str]], rule_edges: list[dict[str, Any]]) -> list[Candidate]:
+        mentions = [e for e in doc.ents if (e.start, e.end) in by_span]
+        if not mentions:
+            return []
+        ment_at = {m.start: m for m in mentions}
+        ents: list[Entity] = []
+        for m in mentions:
+            ent = by_span[(m.start, m.end)]
+            if ent not in ents:
+                ents.append(ent)
+        sents = list(doc.sents)
+        sent_of = {}
+        for si, s in enumerate(sents):
+            for m in mentions:
+                if s.start <= m.start < s.end:
+                    sent_of[(m.start, m.end)] = si
+        title_end = next((t.i for t in doc if t.is_space and "\n" in t.text), -1)
+        n_sents = len(sents)
+
+        def sent_pos(si: int) -> str:
+            s = sents[si]
+            if s.end <= title_end + 1:
+                return "title"
+            if si > 0 and sents[si - 1].end <= title_end + 1:
+                return "first"
+            return "last" if si == n_sents - 1 else "mid"
+
+        # roles: what the paper itself proposes
+        own_ids = {id(e) for e in own}
+        in_title = {id(by_span[(m.start, m.end)]) for m in mentions if m.end <= title_end}
+        sys_ents = [e for e in ents if e.type in SYSTEM]
+        top = max(sys_ents, key=lambda e: (len(e.mentions), -ents.index(e)), default=None)
+
+        def role(e: Entity) -> str:
+            if id(e) in own_ids:
+                return "ownT" if id(e) in in_title or e is own[0] else "own"
+            if id(e) in in_title and e.type in SYSTEM:
+                return "title"
+            if e is top and len(e.mentions) > 1:
+                return "top"
+            return "other"
+
+        roles = {id(e): role(e) for e in ents}
+        trig_by_sent: dict[int, list] = defaultdict(list)
+        for tr in triggers:
+            for si, s in enumerate(sents):
+                if s.start <= tr.start < s.end:
+                    trig_by_sent[si].append(tr)
+                    break
+        refs_by_sent: dict[int, list] = defaultdict(list)
+        for s0, e0, phrase in self_refs:
+            for si, s in enumerate(sents):
+                if s.start <= s0 < s.end:
+                    refs_by_sent[si].append((s0, e0, phrase))
+                    break
+        rules_of: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for r in rule_edges:
+            rules_of[(r["head"], r["tail"])].append(r)
+
+        def toks(start: int, end: int) -> list[str]:
+            out, i = [], start
+            while i < end:
+                m = ment_at.get(i)
+                if m is not None and m.end <= end:
+                    out.append("<" + by_span[(m.start, m.end)].type + ">")
+                    i = m.end
+                    continue
+                t = doc[i]
+                i += 1
+                if t.is_space:
+                    continue
+                w = t.lower_
+                if _DIGIT.search(w) and not _ALPHA.search(w):
+                    w = "<num>"
+                out.append(w)
+            return out
+
+        ment_by_ent: dict[int, list[Span]] = defaultdict(list)
+        for m in mentions:
+            ment_by_ent[id(by_span[(m.start, m.end)])].append(m)
+
+        def list_start(m: Span, floor: int) -> Span:
+            """The first mention of the coordination ("A, B and C") that M ends, not before FLOOR."""
+            j = mentions.index(m)
+            while j > 0 and mentions[j - 1].start >= floor:
+                gap = [t for t in doc[mentions[j - 1].end: mentions[j].start] if not t.is_space]
+                if len(gap) > 3 or any(t.lower_ not in _LIST for t in gap):
+                    break
+                j -= 1
+            return mentions[j]
+
+        def first_sys(m: Span, s: Span) -> bool:
+            return not any(by_span[(x.start, x.end)].type in HEAD_TYPES for x in mentions if s.start <= x.start and x.end <= m.start)
+
+        def pair_instance(hm: Span, tm: Span, si: int, tp: str) -> Instance:
+            s = sents[si]
+            o = "HT" if hm.start < tm.start else "TH"
+            a, b = (hm, tm) if o == "HT" else (tm, hm)
+            f = []
+            if o == "HT":
+                ls = list_start(tm, hm.end)
+                if ls is not tm:
+                    b = ls
+                    f.append("inlist")
+            btw = toks(a.end, b.start)
+            n = len(btw)
+            f += [f"o={o}", f"d={o}{_bucket(n)}", f"o={o}|{tp}"]
+            if first_sys(hm, s):
+                f.append(f"hfirst={o}")
+            if n <= 8:
+                f.append(f"bs={o}:{' '.join(btw)}")
+            for w in set(btw[:14]):
+                f.append(f"bw={o}:{w}")
+            for w1, w2 in zip(btw[:12], btw[1:13]):
+                f.append(f"bb={o}:{w1}_{w2}")
+            if btw:
+                f += [f"bf={o}:{btw[0]}", f"bl={o}:{btw[-1]}"]
+            inner = [tr for tr in trig_by_sent[si] if tr.start >= a.end and tr.end <= b.start]
+            for tr in inner:
+                for r in tr.rules:
+                    neg = ":neg" if tr.negated else ""
+                    f += [f"tr={o}:{r.id}{neg}", f"tr={o}:{r.id}{neg}|{tp}"]
+            near = inner[-1] if o == "HT" and inner else (inner[0] if inner else None)
+            if near is not None:
+                f += [f"tn={o}:{r.id}{':neg' if near.negated else ''}|{tp}" for r in near.rules]
+                f.append(f"tw={o}:{near.text.lower()}")
+            if not inner:
+                f.append(f"notr={o}")
+            left = toks(max(s.start, a.start - 2), a.start)
+            right = toks(b.end, min(s.end, b.end + 2))
+            if left:
+                f.append(f"l1={left[-1]}")
+            if right:
+                f.append(f"r1={right[0]}")
+            nm = sum(1 for w in btw if w.startswith("<") and w != "<num>")
+            f.append(f"mb={o}{_bucket(nm)}")
+            if btw and all(w in self.coordination or (w.startswith("<") and w != "<num>") for w in btw):
+                f.append(f"co={o}")
+            if any(w in self.negation for w in btw):
+                f.append(f"ng={o}")
+            if any(r0 < a.start for r0, _, _ in refs_by_sent[si]):
+                f.append("sr")
+            f.append(f"sp={sent_pos(si)}")
+            f += [f"{x}|{tp}" for x in f if "|" not in x]
+            return Instance(s, "pair", ["p:" + x for x in f], near, inner)
+
+        def self_instance(h: Entity, tm: Span, si: int, r: str, tt: str) -> Instance:
+            s = sents[si]
+            f = [f"sp={sent_pos(si)}", f"sp={sent_pos(si)}|{tt}"]
+            ls = list_start(tm, s.start)
+            if ls is not tm:
+                f.append("inlist")
+                tm = ls
+            pre = toks(s.start, tm.start)
+            if first_sys(tm, s):
+                f.append("tfirst")
+            last = [sent_of[(m.start, m.end)] for m in ment_by_ent[id(h)] if sent_of[(m.start, m.end)] < si]
+            f.append(f"hd={_bucket(si - max(last)) if last else 'none'}")
+            rivals = [sent_of[(m.start, m.end)] for e in ents if e is not h and roles[id(e)] != "other"
+                      and e.type in SYSTEM for m in ment_by_ent[id(e)] if sent_of[(m.start, m.end)] <= si]
+            if rivals and (not last or max(rivals) > max(last)):
+                f.append("rival")
+            for w in set(pre[-6:]):
+                f.append(f"cw={w}")
+            if pre:
+                f += [f"c1={pre[-1]}", f"c2={' '.join(pre[-2:])}", f"c1={pre[-1]}|{tt}"]
+            else:
+                f.append("c1=^")
+            post = toks(tm.end, min(s.end, tm.end + 3))
+            if post:
+                f.append(f"a1={post[0]}")
+            before = [tr for tr in trig_by_sent[si] if tr.end <= tm.start]
+            for tr in before:
+                f += [f"ct={rr.id}{':neg' if tr.negated else ''}" for rr in tr.rules]
+            near = before[-1] if before else None
+            if near is not None:
+                d = _bucket(len(toks(near.end, tm.start)))
+                for rr in near.rules:
+                    neg = ":neg" if near.negated else ""
+                    f += [f"cn={rr.id}{neg}|{tt}", f"cn={rr.id}{neg}|d{d}"]
+                f.append(f"cnw={near.text.lower()}|{tt}")
+            after = [tr for tr in trig_by_sent[si] if tr.start >= tm.end and tr.start - tm.end <= 5]
+            for tr in after[:1]:
+                f += [f"ca={rr.id}" for rr in tr.rules]
+            refs = [p for r0, _, p in refs_by_sent[si] if r0 < tm.start]
+            for p in set(refs):
+                f.append(f"cs={p}")
+            f.append(f"cs_any={bool(refs)}|{tt}")
+            prior = [m for m in mentions if s.start <= m.start and m.end <= tm.start]
+            sys_prior = [m for m in prior if by_span[(m.start, m.end)].type in HEAD_TYPES]
+            f.append(f"cm={_bucket(len(sys_prior))}")
+            if prior:
+                f.append(f"cmt={by_span[(prior[-1].start, prior[-1].end)].type}|{tt}")
+                gap = toks(prior[-1].end, tm.start)
+                if all(w in self.coordination for w in gap):
+                    f.append("ccoord")
+            if any(w in self.negation for w in pre[-8:]):
+                f.append("cneg")
+            f += [f"{x}|{tt}" for x in f if "|" not in x]
+            out = [f"s{r}:" + x for x in f] + ["s*:" + x for x in f]
+            return Instance(s, "self", out, near, before)
+
+        cands: list[Candidate] = []
+        for h in ents:
+            if h.type not in HEAD_TYPES:
+                continue
+            hr = roles[id(h)]
+            hk = name_key(h.name)
+            for t in ents:
+                if t is h or t.type not in TAIL_TYPES or name_key(t.name) == hk:
+                    continue
+                tp = f"{h.type}>{t.type}"
+                inst: list[Instance] = []
+                h_sents: dict[int, list[Span]] = defaultdict(list)
+                for m in ment_by_ent[id(h)]:
+                    h_sents[sent_of[(m.start, m.end)]].append(m)
+                t_sents: dict[int, list[Span]] = defaultdict(list)
+                for m in ment_by_ent[id(t)]:
+                    t_sents[sent_of[(m.start, m.end)]].append(m)
+                for si, tms in t_sents.items():
+                    if si in h_sents:
+                        hm, tm = min(((a, b) for a in h_sents[si] for b in tms),
+                                     key=lambda p: abs(p[0].start - p[1].start))
+                        inst.append(pair_instance(hm, tm, si, tp))
+                    elif hr != "other":
+                        inst.append(self_instance(h, tms[0], si, hr, t.type))
+                if not inst:
+                    continue
+                g = [f"g:tp={tp}", f"g:hr={hr}", f"g:hr={hr}|{tp}", f"g:tr={roles[id(t)]}",
+                     f"g:hc={_bucket(len(h.mentions))}", f"g:tc={_bucket(len(t.mentions))}",
+                     f"g:co={_bucket(sum(1 for i in inst if i.kind == 'pair'))}",
+                     f"g:hn={hk}", f"g:tn={name_key(t.name)}|{t.type}"]
+                if id(t) in in_title:
+                    g.append("g:tt")
+                g += [f"g:tw={w}|{t.type}" for w in _words(t.name)] + [f"g:hw={w}|{h.type}" for w in _words(h.name)]
+                for r in rules_of.get((h.name, t.name), []):
+                    g += [f"g:rule={r['relation']}", f"g:rid={r['rule']}", f"g:rule={r['relation']}|{hr}"]
+                for r in rules_of.get((t.name, h.name), []):
+                    g.append(f"g:rrev={r['relation']}")
+                feats = set(g)
+                for i in inst:
+                    feats.update(i.features)
+                cands.append(Candidate(h, t, sorted(feats), inst))
+        return cands
+
+
+class RelationModel:
+    """Multinomial logistic regression over sparse binary features (weights in model_relations/)."""
+
+    def __init__(self, vocab: dict[str, int], weights: np.ndarray, bias: np.ndarray, classes: list[str],
+                 thresholds: dict[str, float], meta: dict | None = None) -> None:
+        self.vocab, self.W, self.b, self.classes = vocab, weights.astype(np.float32), bias.astype(np.float32), classes
+        self.thresholds = thresholds
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, folder: Path) -> "RelationModel":
+        data = np.load(folder / "weights.npz", allow_pickle=False)
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        vocab = {f: i for i, f in enumerate(data["features"].tolist())}
+        return cls(vocab, data["weights"], data["bias"], meta["classes"], meta["thresholds"], meta)
+
+    def save(self, folder: Path, extra: dict | None = None) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        feats = sorted(self.vocab, key=self.vocab.get)
+        np.savez_compressed(folder / "weights.npz", features=np.array(feats), weights=self.W.astype(np.float16),
+                            bias=self.b.astype(np.float32))
+        meta = {"classes": self.classes, "thresholds": self.thresholds, **(extra or {})}
+        (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+    def probs(self, features: list[list[str]]) -> np.ndarray:
+        """Class probabilities, one row per feature list."""
+        out = np.empty((len(features), len(self.classes)), dtype=np.float32)
+        for k, fs in enumerate(features):
+            idx = [self.vocab[f] for f in fs if f in self.vocab]
+            z = self.b + (self.W[idx].sum(axis=0) if idx else 0.0)
+            z = np.exp(z - z.max())
+            out[k] = z / z.sum()
+        return out
+
+    def decide(self, pairs: list[tuple[str, str]], P: np.ndarray) -> list[tuple[int, int, float]]:
+        """(pair index, class index, confidence) of the edges to emit, given each pair's class probabilities.
+
+        A pair gives its most probable relation when that clears the threshold. Most tails have
+        one head per relation, so only the most confident head of a (tail, relation) is kept,
+        others only above ``thresholds["second_head"]``; of "A outperforms B" and "B outperforms
+        A" only the more confident survives, and COMPARABLE_TO is kept in one direction.
+        """
+        rel_idx = [i for i, c in enumerate(self.classes) if c != NONE]
+        default = self.thresholds.get("*", 0.5)
+        second = self.thresholds.get("second_head", 1.01)
+        picked = []
+        for k, p in enumerate(P):
+            i = max(rel_idx, key=lambda j: p[j])
+            if p[i] >= self.thresholds.get(self.classes[i], default):
+                picked.append((k, i, float(p[i])))
+        top: dict[tuple[str, int], float] = {}
+        for k, i, conf in picked:
+            top[(pairs[k][1], i)] = max(top.get((pairs[k][1], i), 0.0), conf)
+        best: dict[tuple, tuple[int, int, float]] = {}
+        for k, i, conf in sorted(picked, key=lambda x: -x[2]):
+            h, t = pairs[k]
+            rel = self.classes[i]
+            if rel != "COMPARABLE_TO" and conf < top[(t, i)] and conf < second:
+                continue
+            key = tuple(sorted((h, t))) + (rel,) if rel in ("COMPARABLE_TO", "OUTPERFORMS") else (h, rel, t)
+            if key not in best:
+                best[key] = (k, i, conf)
+        return sorted(best.values())
+
+    def predict(self, cands: list[Candidate], rule_edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The model's edges (see ``decide``) and the rule edges, each with evidence and a combined confidence.
+
+        An edge both the model and a rule give is the most reliable: its confidence is raised to
+        (p + 1) / 2. An edge only the model gives keeps its probability p. A rule edge the model
+        does not confirm keeps a blend of the rule's base confidence and the model's probability
+        for it, so it ranks below confirmed edges.
+        """
+        rules_by = {(r["head"], r["relation"], r["tail"]): r for r in rule_edges}
+        out: dict[tuple[str, str, str], dict[str, Any]] = {}
+        P = self.probs([c.features for c in cands]) if cands else np.zeros((0, len(self.classes)))
+        for k, i, conf in self.decide([(c.head.name, c.tail.name) for c in cands], P):
+            c = cands[k]
+            key = (c.head.name, self.classes[i], c.tail.name)
+            rule = rules_by.get(key)
+            if rule is None and self.classes[i] == "COMPARABLE_TO":
+                rule = rules_by.get((c.tail.name, self.classes[i], c.head.name))
+            edge = self._edge(c, self.classes[i], i, (conf + 1) / 2 if rule else conf, rule)
+            if edge is not None:
+                out[key] = edge
+        by_pair = {(c.head.name, c.tail.name): k for k, c in enumerate(cands)}
+        for key, r in rules_by.items():
+            h, rel, t = key
+            if key in out or (rel == "COMPARABLE_TO" and (t, rel, h) in out):
+                continue
+            k = by_pair.get((h, t))
+            p = float(P[k][self.classes.index(rel)]) if k is not None and rel in self.classes else 0.0
+            out[key] = {**r, "rule": r["rule"], "confidence": round(0.6 * r["confidence"] + 0.4 * p, 3)}
+        return list(out.values())
+
+    def _edge(self, c: Candidate, rel: str, i: int, conf: float, rule_edge: dict | None) -> dict[str, Any] | None:
+        """The edge with its best supporting sentence, trigger and rule; None when only negated or hedged
+        statements ("X does not outperform Y", "X may outperform Y") express it."""
+        stances = [inst.stance(rel) for inst in c.instances]
+        if False in stances and True not in stances and rule_edge is None:
+            return None
+        glob = [f for f in c.features if f.startswith("g:")]
+        scores = self.probs([glob + inst.features for inst in c.instances])[:, i]
+        order = sorted(range(len(c.instances)), key=lambda k: (stances[k] is False, -scores[k]))
+        inst = c.instances[order[0]]
+        if rule_edge is not None:
+            sent_start, sent_end, evidence = rule_edge["start"], rule_edge["end"], rule_edge["evidence"]
+            trigger, rule = rule_edge["trigger"], "model+" + rule_edge["rule"]
+        else:
+            sent_start, sent_end, evidence = inst.sent.start_char, inst.sent.end_char, inst.sent.text.strip()
+            trigger, rule = inst.cue(rel), f"model:{inst.kind}"
+        return {"head": c.head.name, "relation": rel, "tail": c.tail.name, "evidence": evidence,
+                "start": sent_start, "end": sent_end, "trigger": trigger, "rule": rule, "confidence": round(conf, 3)}

@@ -1,0 +1,297 @@
+"""Train the relation classifier (kg/nlp/relation_model.py) from hand-annotated documents.
+
+``train_relations(train_records, seed, output)`` runs the extraction pipeline (entities,
+contributions, trigger rules) over the training documents, turns every candidate entity pair
+into sparse features, labels it from the annotations (a relation when both ends hit annotated
+entities that the annotation links, else NONE), fits a multinomial logistic regression and
+picks the confidence threshold by cross-validation on the training documents. The weights go
+to OUTPUT (kg/model_relations by default), which the pipeline loads when present.
+
+``python3 -m kg.relation_training`` trains on the training part of the standard split
+(``kg.train.split``, 15% held out, seed 0) and prints the held-out relation scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .nlp.relation_model import NONE, RelationModel
+from .nlp.relations import MODEL_DIR
+from .scoring import key
+
+RELATIONS = ["APPLIED_TO", "BUILT_ON", "COMPARABLE_TO", "EVALUATED_ON", "OUTPERFORMS", "RUNS_ON", "TRAINED_ON", "USES"]
+CLASSES = [NONE, *RELATIONS]
+SECOND_HEAD = 0.8  # a second head for the same (tail, relation) needs this confidence
+MIN_PRECISION = 0.6  # precision first: the threshold must reach this cross-validated precision
+
+
+# -- data -------------------------------------------------------------------------------------
+
+def prepare(records: list[dict[str, Any]], nlp=None, gold_entities: bool = False) -> list[tuple]:
+    """(record, doc, entities, by_span, contributions) per record, as the pipeline sees them.
+
+    With GOLD_ENTITIES the annotated names (and aliases) are the mentions instead of the NER's.
+    """
+    from .annotations import entity_spans
+    from .nlp.contributions import ContributionFinder
+    from .nlp.mentions import group_mentions
+    from .nlp.pipeline import build_nlp
+
+    nlp = nlp or build_nlp()
+    finder = ContributionFinder(nlp)
+    out = []
+    texts = (r["text"] for r in records)
+    for rec, doc in zip(records, nlp.pipe(texts, disable=["kg_record"])):
+        aliases = doc._.kg_aliases or []
+        if gold_entities:
+            doc.ents = entity_spans(doc, rec.get("entities", []))
+            aliases = [(e["name"], a) for e in rec.get("entities", []) for a in e.get("aliases", [])]
+        ents, by_span = group_mentions(doc, aliases)
+        out.append((rec, doc, ents, by_span, finder(doc, ents, by_span)))
+    return out
+
+
+def gold_labels(rec: dict[str, Any]) -> tuple[dict[str, int], set[tuple[int, str, int]]]:
+    """Name key -> annotated entity index, and the annotated (head, relation, tail) index triples."""
+    idx: dict[str, int] = {}
+    for i, e in enumerate(rec.get("entities", [])):
+        for n in [e["name"], *e.get("aliases", [])]:
+            idx.setdefault(key(n), i)
+    triples = set()
+    for r in rec.get("relations", []):
+        h, t = idx.get(key(r["head"])), idx.get(key(r["tail"]))
+        if h is not None and t is not None:
+            triples.add((h, r["relation"], t))
+            if r["relation"] == "COMPARABLE_TO":
+                triples.add((t, r["relation"], h))
+    return idx, triples
+
+
+def _hit(idx: dict[str, int], ent) -> int | None:
+    for n in [ent.name, *ent.aliases]:
+        if key(n) in idx:
+            return idx[key(n)]
+    return None
+
+
+def examples(prepared: list[tuple], extractor) -> list[list[tuple[list[str], list[str], tuple]]]:
+    """Per document: (features, gold relations of the pair, (head, tail) names) for every candidate."""
+    out = []
+    for rec, doc, ents, by_span, own in prepared:
+        idx, triples = gold_labels(rec)
+        triggers = extractor.triggers(doc)
+        refs = extractor.self_refs(doc)
+        edges = extractor.rule_edges(doc, by_span, own, triggers, refs)
+        rows = []
+        for c in extractor.featurizer(doc, by_span, own, triggers, refs, edges):
+            h, t = _hit(idx, c.head), _hit(idx, c.tail)
+            labels = sorted(r for r in RELATIONS if h is not None and t is not None and (h, r, t) in triples)
+            rows.append((c.features, labels, (c.head.name, c.tail.name), [i.features for i in c.instances]))
+        out.append(rows)
+    return out
+
+
+# -- the model ------------------------------------------------------------------------------
+
+def _vocab(docs: list[list[tuple]], min_count: int) -> dict[str, int]:
+    counts: Counter = Counter()
+    for rows in docs:
+        for feats, *_ in rows:
+            counts.update(feats)
+    kept = sorted(f for f, n in counts.items() if n >= min_count)
+    return {f: i for i, f in enumerate(kept)}
+
+
+def _matrix(docs: list[list[tuple]], vocab: dict[str, int]) -> tuple[list[np.ndarray], np.ndarray]:
+    rows, ys = [], []
+    for d in docs:
+        for feats, labels, *_ in d:
+            ix = np.array(sorted(vocab[f] for f in feats if f in vocab), dtype=np.int64)
+            for lab in labels or [NONE]:
+                rows.append(ix)
+                ys.append(CLASSES.index(lab))
+    return rows, np.array(ys, dtype=np.int64)
+
+
+def fit(rows: list[np.ndarray], y: np.ndarray, n_features: int, seed: int, epochs: int = 20, lr: float = 0.05,
+        l2: float = 1e-4, batch: int = 128, none_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by mini-batch AdaGrad on sparse binary rows (deterministic)."""
+    n_cls = len(CLASSES)
+    W = np.zeros((n_features, n_cls), dtype=np.float64)
+    b = np.zeros(n_cls, dtype=np.float64)
+    gW_acc = np.full((n_features, n_cls), 1e-8)
+    gb_acc = np.full(n_cls, 1e-8)
+    rng = np.random.default_rng(seed)
+    lens = np.array([len(r) for r in rows])
+    sw = np.where(y == 0, none_weight, 1.0)
+    n = len(rows)
+    for _ in range(epochs):
+        perm = rng.permutation(n)
+        for k in range(0, n, batch):
+            bi = perm[k: k + batch]
+            idx = np.concatenate([rows[i] for i in bi])
+            seg = np.repeat(np.arange(len(bi)), lens[bi])
+            starts = np.concatenate([[0], np.cumsum(lens[bi])[:-1]])
+            Z = np.add.reduceat(W[idx], starts, axis=0) if len(idx) else np.zeros((len(bi), n_cls))
+            Z[lens[bi] == 0] = 0.0
+            Z += b
+            Z -= Z.max(axis=1, keepdims=True)
+            P = np.exp(Z)
+            P /= P.sum(axis=1, keepdims=True)
+            G = P
+            G[np.arange(len(bi)), y[bi]] -= 1.0
+            G *= sw[bi][:, None] / len(bi)
+            uniq, inv = np.unique(idx, return_inverse=True)
+            gu = np.empty((len(uniq), n_cls))
+            Gs = G[seg]
+            for c in range(n_cls):
+                gu[:, c] = np.bincount(inv, weights=Gs[:, c], minlength=len(uniq))
+            gu += l2 * W[uniq]
+            gW_acc[uniq] += gu * gu
+            W[uniq] -= lr * gu / np.sqrt(gW_acc[uniq])
+            gbb = G.sum(axis=0)
+            gb_acc += gbb * gbb
+            b -= lr * gbb / np.sqrt(gb_acc)
+    return W, b
+
+
+def train_model(docs: list[list[tuple]], seed: int, min_count: int = 2, **kw) -> RelationModel:
+    vocab = _vocab(docs, min_count)
+    rows, y = _matrix(docs, vocab)
+    W, b = fit(rows, y, len(vocab), seed, **kw)
+    return RelationModel(vocab, W, b, CLASSES, {"*": 0.5})
+
+
+def prune(model: RelationModel, tol: float = 0.02) -> RelationModel:
+    """Drop features whose weights all stay within TOL of zero: a smaller file, the same decisions."""
+    keep = np.abs(model.W).max(axis=1) > tol
+    feats = sorted(model.vocab, key=model.vocab.get)
+    vocab = {f: i for i, f in enumerate(f for f, k in zip(feats, keep) if k)}
+    return RelationModel(vocab, model.W[keep], model.b, model.classes, model.thresholds, model.meta)
+
+
+# -- thresholds by cross-validation -------------------------------------------------------
+
+def predicted_edges(model: RelationModel, docs: list[list[tuple]], records: list[dict]) -> dict[str, dict]:
+    """Prediction records (relations only) of the model on featurized DOCS, as the pipeline would emit them."""
+    out = {}
+    for rows, rec in zip(docs, records):
+        rels = []
+        if rows:
+            P = model.probs([r[0] for r in rows])
+            for k, i, conf in model.decide([r[2] for r in rows], P):
+                h, t = rows[k][2]
+                rels.append({"head": h, "relation": model.classes[i], "tail": t, "confidence": conf})
+        out[rec["id"]] = {"entities": [], "contributions": [], "relations": rels}
+    return out
+
+
+def _fold(rec_id: str, k: int, seed: int) -> int:
+    return int(hashlib.sha1(f"{seed}:fold:{rec_id}".encode()).hexdigest()[:8], 16) % k
+
+
+def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, extra: list[list[tuple]] | None = None,
+                     k: int = 5, grid: tuple[float, ...] = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7),
+                     min_precision: float = 0.0, **kw) -> tuple[float, str]:
+    """The confidence threshold with the best K-fold cross-validated F1 (precision >= MIN_PRECISION).
+
+    Folds split documents; EXTRA (the same documents featurized another way) only ever trains.
+    """
+    from .scoring import score
+
+    folds = [_fold(r["id"], k, seed) for r in records]
+    extra = extra or [[] for _ in docs]
+    models = [train_model([d for d, g in zip(docs, folds) if g != f] + [d for d, g in zip(extra, folds) if g != f],
+                          seed, **kw) for f in range(k)]
+    gold = {r["id"]: r for r in records}
+    rows = []
+    for thr in grid:
+        pred = {}
+        for f, m in enumerate(models):
+            m.thresholds = {"*": thr, "second_head": SECOND_HEAD}
+            pred.update(predicted_edges(m, [d for d, g in zip(docs, folds) if g == f],
+                                        [r for r, g in zip(records, folds) if g == f]))
+        p, r, f1 = score(gold, pred).relations.prf()
+        rows.append((f1 if p >= min_precision else -1.0, thr, p, r))
+    f1, thr, p, r = max(rows, key=lambda x: (x[0], x[1]))
+    table = ", ".join(f"{t}: P {pp:.2f} R {rr:.2f}" for _, t, pp, rr in rows)
+    return thr, f"threshold {thr}: {k}-fold cross-validated P {p:.3f} R {r:.3f} F1 {max(f1, 0):.3f} (model alone; {table})"
+
+
+# -- entry points ------------------------------------------------------------------------------
+
+def train_relations(train_records: list[dict[str, Any]], seed: int, output: Path = MODEL_DIR,
+                    min_precision: float = MIN_PRECISION, ner_model: Path | None = None) -> str:
+    """Fit the relation classifier on TRAIN_RECORDS, write it to OUTPUT, return a short report.
+
+    Entities come from the pipeline with the NER model NER_MODEL (default: kg/model), so train
+    the NER model first.
+    """
+    from .nlp.pipeline import MODEL_DIR as NER_DIR
+    from .nlp.pipeline import build_nlp
+    from .nlp.relations import RelationExtractor
+
+    nlp = build_nlp(model=ner_model or NER_DIR)
+    extractor = RelationExtractor(nlp, model_dir=None)
+    # the pipeline's own entities, and the annotated ones: the same documents seen two ways
+    docs = examples(prepare(train_records, nlp), extractor)
+    gold_docs = examples(prepare(train_records, nlp, gold_entities=True), extractor)
+    thr, summary = choose_threshold(docs, train_records, seed, extra=gold_docs, min_precision=min_precision)
+    model = prune(train_model(docs + gold_docs, seed))
+    model.thresholds = {"*": thr, "second_head": SECOND_HEAD}
+    output = Path(output)
+    model.save(output, {"seed": seed, "documents": len(train_records), "features": len(model.vocab)})
+    size = sum(p.stat().st_size for p in output.iterdir())
+    pairs = [row for d in docs + gold_docs for row in d]
+    positive = sum(1 for row in pairs if row[1])
+    return (f"relation classifier: {len(train_records)} documents (with predicted and with annotated entities), "
+            f"{len(pairs)} candidate pairs ({positive} related), {len(model.vocab)} features, "
+            f"{size / 1e6:.2f} MB in {output}\n{summary}")
+
+
+def evaluate(records: list[dict[str, Any]], model_dir: Path | None = MODEL_DIR) -> str:
+    """Relation scores (overall and per type) of the pipeline on RECORDS, with the relation model in
+    MODEL_DIR (None: the trigger rules alone)."""
+    from .nlp.pipeline import build_nlp
+    from .nlp.relations import RelationExtractor
+    from .scoring import score
+
+    nlp = build_nlp()
+    prepared = prepare(records, nlp)
+    extractor = RelationExtractor(nlp, model_dir=model_dir)
+    gold, pred = {}, {}
+    for rec, doc, ents, by_span, own in prepared:
+        gold[rec["id"]] = rec
+        pred[rec["id"]] = {"entities": [e.to_record() for e in ents], "contributions": [e.name for e in own],
+                           "relations": extractor(doc, by_span, own)}
+    s = score(gold, pred)
+    lines = []
+    for name, t in [("relations", s.relations), *sorted(s.relation_types.items())]:
+        p, r, f = t.prf()
+        lines.append(f"{name:16s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}  (gold {t.tp + t.fn}, predicted {t.tp + t.fp})")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from .annotations import annotation_files, load
+    from .train import split
+
+    logging.disable(logging.WARNING)
+    records = load(annotation_files())
+    train_recs, dev_recs = split(records, 0.15, 0)
+    print(train_relations(train_recs, seed=0))
+    print(f"held-out ({len(dev_recs)} documents), rules alone:")
+    print(evaluate(dev_recs, model_dir=None))
+    print(f"held-out ({len(dev_recs)} documents), rules + relation classifier:")
+    print(evaluate(dev_recs))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
