@@ -137,4 +137,11 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
         shutil.copytree(tmp_path / "out" / "model-best", output)
     header = (f"trained on {len(train_recs)} hand-annotated + {len(silver)} silver documents; "
               f"held out {len(dev_recs)} hand-annotated documents (seed {seed})")
+    if output == MODEL_DIR:
+        # the relation classifier learns from the entities this NER model finds, so it follows it
+        from .relation_training import train_relations
+
+        header += "\n" + train_relations(train_recs, seed, ner_model=output)
+    else:
+        header += "\n(relation classifier not retrained: it is trained for the shipped NER model only)"
     return header + "\n" + evaluate_modes(dev_recs, output)

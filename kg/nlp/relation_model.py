@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ TAIL_TYPES = ("MODEL", "TECHNIQUE", "HARDWARE", "BENCHMARK", "TASK")
 _LIST = {",", "and", "or", "(", ")", "as", "well", "&", "/", "the", "e.g.", "i.e.", "both", "either", "including"}
 _DIGIT = re.compile(r"\d")
 _ALPHA = re.compile(r"[a-z]{2,}")
+
+
+@lru_cache(maxsize=65536)
+def _word(lower: str) -> str:
+    """A token's feature string: numbers ("3.5", "2x", "40%") fold into "<num>"."""
+    return "<num>" if _DIGIT.search(lower) and not _ALPHA.search(lower) else lower
 
 
 def _words(name: str) -> set[str]:
@@ -146,6 +153,9 @@ class Featurizer:
         for r in rule_edges:
             rules_of[(r["head"], r["tail"])].append(r)
 
+        # token strings once per document: Token objects are costly to create in a hot loop
+        words = ["" if t.is_space else _word(t.lower_) for t in doc]
+
         def toks(start: int, end: int) -> list[str]:
             out, i = [], start
             while i < end:
@@ -154,14 +164,9 @@ class Featurizer:
                     out.append("<" + by_span[(m.start, m.end)].type + ">")
                     i = m.end
                     continue
-                t = doc[i]
+                if words[i]:
+                    out.append(words[i])
                 i += 1
-                if t.is_space:
-                    continue
-                w = t.lower_
-                if _DIGIT.search(w) and not _ALPHA.search(w):
-                    w = "<num>"
-                out.append(w)
             return out
 
         ment_by_ent: dict[int, list[Span]] = defaultdict(list)
@@ -172,8 +177,8 @@ class Featurizer:
             """The first mention of the coordination ("A, B and C") that M ends, not before FLOOR."""
             j = mentions.index(m)
             while j > 0 and mentions[j - 1].start >= floor:
-                gap = [t for t in doc[mentions[j - 1].end: mentions[j].start] if not t.is_space]
-                if len(gap) > 3 or any(t.lower_ not in _LIST for t in gap):
+                gap = [w for w in words[mentions[j - 1].end: mentions[j].start] if w]
+                if len(gap) > 3 or any(w not in _LIST for w in gap):
                     break
                 j -= 1
             return mentions[j]
@@ -289,14 +294,15 @@ class Featurizer:
             out = [f"s{r}:" + x for x in f] + ["s*:" + x for x in f]
             return Instance(s, "self", out, near, before)
 
+        keys = {id(e): name_key(e.name) for e in ents}
         cands: list[Candidate] = []
         for h in ents:
             if h.type not in HEAD_TYPES:
                 continue
             hr = roles[id(h)]
-            hk = name_key(h.name)
+            hk = keys[id(h)]
             for t in ents:
-                if t is h or t.type not in TAIL_TYPES or name_key(t.name) == hk:
+                if t is h or t.type not in TAIL_TYPES or keys[id(t)] == hk:
                     continue
                 tp = f"{h.type}>{t.type}"
                 inst: list[Instance] = []
@@ -318,7 +324,7 @@ class Featurizer:
                 g = [f"g:tp={tp}", f"g:hr={hr}", f"g:hr={hr}|{tp}", f"g:tr={roles[id(t)]}",
                      f"g:hc={_bucket(len(h.mentions))}", f"g:tc={_bucket(len(t.mentions))}",
                      f"g:co={_bucket(sum(1 for i in inst if i.kind == 'pair'))}",
-                     f"g:hn={hk}", f"g:tn={name_key(t.name)}|{t.type}"]
+                     f"g:hn={hk}", f"g:tn={keys[id(t)]}|{t.type}"]
                 if id(t) in in_title:
                     g.append("g:tt")
                 g += [f"g:tw={w}|{t.type}" for w in _words(t.name)] + [f"g:hw={w}|{h.type}" for w in _words(h.name)]
@@ -358,14 +364,20 @@ class RelationModel:
         (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     def probs(self, features: list[list[str]]) -> np.ndarray:
-        """Class probabilities, one row per feature list."""
-        out = np.empty((len(features), len(self.classes)), dtype=np.float32)
-        for k, fs in enumerate(features):
-            idx = [self.vocab[f] for f in fs if f in self.vocab]
-            z = self.b + (self.W[idx].sum(axis=0) if idx else 0.0)
-            z = np.exp(z - z.max())
-            out[k] = z / z.sum()
-        return out
+        """Class probabilities, one row per feature list (one gather and one segmented sum per call)."""
+        vocab = self.vocab
+        cols: list[int] = []
+        starts: list[int] = []
+        for fs in features:
+            starts.append(len(cols))
+            cols.extend(j for j in map(vocab.get, fs) if j is not None)
+        z = np.tile(self.b, (len(features), 1))
+        if cols:
+            sums = np.add.reduceat(self.W[cols], np.minimum(starts, len(cols) - 1), axis=0)
+            has = np.diff([*starts, len(cols)]) > 0  # reduceat gives a row even for empty segments
+            z[has] += sums[has]
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
 
     def decide(self, pairs: list[tuple[str, str]], P: np.ndarray) -> list[tuple[int, int, float]]:
         """(pair index, class index, confidence) of the edges to emit, given each pair's class probabilities.

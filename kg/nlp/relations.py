@@ -35,6 +35,8 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "model_relations"
 _NUM = re.compile(r"\d")
 
 
+_LOWERS = "kg_relations_lowers"
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -138,6 +140,14 @@ class RelationExtractor:
 
     # -- rules ----------------------------------------------------------------------------
 
+    @staticmethod
+    def _lowers(doc: Doc) -> list[str]:
+        """Lower-cased token strings, computed once per document (Token objects are costly)."""
+        cached = doc.user_data.get(_LOWERS)
+        if cached is None:
+            cached = doc.user_data[_LOWERS] = [t.lower_ for t in doc]
+        return cached
+
     def _rights(self, doc: Doc, sent: Span, te: int, mentions: list[Span], types: frozenset[str], by_span: dict,
                 window: int, blockers: list[int]) -> list[Span]:
         """The first compatible mention after a trigger, and those coordinated with it ("A, B and C").
@@ -146,11 +156,12 @@ class RelationExtractor:
         before the clause ends and before the next strong trigger (whose object it would be).
         """
         limit = te + window
-        stop = next((i for i in range(te, sent.end) if doc[i].lower_ in self.clause_breaks), sent.end)
+        lowers = self._lowers(doc)
+        stop = next((i for i in range(te, sent.end) if lowers[i] in self.clause_breaks), sent.end)
         stop = min([stop, *(b for b in blockers if b >= te)])
         for i in range(te, min(limit + 1, stop)):
             for n in (2, 1):
-                if " ".join(t.lower_ for t in doc[i: i + n]) in self.continuation:
+                if " ".join(lowers[i: i + n]) in self.continuation:
                     limit = max(limit, i + n + window)
         out: list[Span] = []
         for m in mentions:
@@ -164,8 +175,7 @@ class RelationExtractor:
                 continue
             if by_span[(m.start, m.end)].type not in types:
                 break
-            gap = doc[out[-1].end: m.start]
-            if any(t.lower_ not in self.coordination for t in gap):
+            if any(w not in self.coordination for w in lowers[out[-1].end: m.start]):
                 break
             out.append(m)
         return out
@@ -176,7 +186,7 @@ class RelationExtractor:
         i = ts - 1
         relative: Span | None = None
         while i >= sent.start:
-            w = doc[i].lower_
+            w = self._lowers(doc)[i]
             if w in self.clause_breaks and not (w == "but" and i + 1 < len(doc) and doc[i + 1].lower_ == "also"):
                 if w in ("which", "that"):
                     j = i - 1 if i - 1 >= sent.start and doc[i - 1].text == "," else i
@@ -192,8 +202,9 @@ class RelationExtractor:
     def rule_edges(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
                    triggers: list[Trigger], self_refs: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
+        ents = [e for e in doc.ents if (e.start, e.end) in by_span]
         for sent in doc.sents:
-            mentions = [e for e in sent.ents if (e.start, e.end) in by_span]
+            mentions = [e for e in ents if sent.start <= e.start < sent.end]
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
             blockers = [t.start for t in in_sent if any(not r.weak and not r.features_only for r in t.rules)]
             # mentions right after a trigger are objects ("with LoRA", "outperforms X"), not subjects
@@ -264,9 +275,12 @@ class RelationExtractor:
         return list(found.values())
 
     def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
-        triggers = self.triggers(doc)
-        self_refs = self.self_refs(doc)
-        edges = self.rule_edges(doc, by_span, own, triggers, self_refs)
-        if self.model is None:
-            return edges
-        return self.model.predict(self.featurizer(doc, by_span, own, triggers, self_refs, edges), edges)
+        try:
+            triggers = self.triggers(doc)
+            self_refs = self.self_refs(doc)
+            edges = self.rule_edges(doc, by_span, own, triggers, self_refs)
+            if self.model is None:
+                return edges
+            return self.model.predict(self.featurizer(doc, by_span, own, triggers, self_refs, edges), edges)
+        finally:
+            doc.user_data.pop(_LOWERS, None)  # a per-call cache, not part of the Doc

@@ -43,8 +43,9 @@ def _closest(mentions: list[Span], by_span: dict, pos: int, types: tuple[str, ..
 def find_results(doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
     """Every number with a benchmark or metric in its sentence becomes a result record."""
     out: list[dict[str, Any]] = []
+    ents = [e for e in doc.ents if (e.start, e.end) in by_span]
     for sent in doc.sents:
-        mentions = [e for e in sent.ents if (e.start, e.end) in by_span]
+        mentions = [e for e in ents if sent.start <= e.start < sent.end]
         if not any(by_span[(m.start, m.end)].type in ("BENCHMARK", "METRIC") for m in mentions):
             continue
         for m in _NUMBER.finditer(sent.text):
