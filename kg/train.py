@@ -109,6 +109,15 @@ def evaluate_modes(records: list[dict[str, Any]], model: Path) -> str:
     return "\n".join(lines)
 
 
+def _forget_paths(config: Path) -> None:
+    """Drop the temporary corpus paths from the saved config: same data, same bytes."""
+    from thinc.api import Config
+
+    cfg = Config().from_disk(config, interpolate=False)
+    cfg["paths"]["train"] = cfg["paths"]["dev"] = None
+    cfg.to_disk(config)
+
+
 def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None, gold: Path | None = None,
           max_steps: int | None = None, output: Path = MODEL_DIR) -> str:
     """Rebuild gazetteer and model; return the held-out report."""
@@ -135,6 +144,7 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(tmp_path / "out" / "model-best", output)
+        _forget_paths(output / "config.cfg")
     header = (f"trained on {len(train_recs)} hand-annotated + {len(silver)} silver documents; "
               f"held out {len(dev_recs)} hand-annotated documents (seed {seed})")
     if output == MODEL_DIR:
