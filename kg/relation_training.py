@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
+from .graph import RELATION_TYPES
 from .nlp.relation_model import NONE, RelationModel
 from .nlp.relations import MODEL_DIR
 from .scoring import key
 
-RELATIONS = ["APPLIED_TO", "BUILT_ON", "COMPARABLE_TO", "EVALUATED_ON", "OUTPERFORMS", "RUNS_ON", "TRAINED_ON", "USES"]
+RELATIONS = sorted(RELATION_TYPES)
 CLASSES = [NONE, *RELATIONS]
 SECOND_HEAD = 0.8  # a second head for the same (tail, relation) needs this confidence
 MIN_PRECISION = 0.6  # precision first: the threshold must reach this cross-validated precision

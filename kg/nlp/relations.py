@@ -33,9 +33,8 @@ from .relation_model import Featurizer, RelationModel
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model_relations"
 _NUM = re.compile(r"\d")
+_LOWERS = "kg_relations_lowers"  # doc.user_data key of a per-call cache of lower-cased tokens
 
-
-_LOWERS = "kg_relations_lowers"
 
 @dataclass(frozen=True)
 class Rule:
