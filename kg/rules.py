@@ -29,3 +29,9 @@ def load_jsonl(name: str) -> list[dict[str, Any]]:
     """Read rules/NAME as JSON Lines, skipping blank lines."""
     with open(rules_dir() / name, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+@lru_cache(maxsize=None)
+def head_types() -> dict[str, str]:
+    """rules/heads.yaml as head noun -> entity type."""
+    return {word: label for label, words in load_yaml("heads.yaml").items() for word in words}

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc, Span
 
-from ..rules import load_yaml
+from ..rules import head_types, load_yaml
 
 
 class _Cand(Protocol):
@@ -46,17 +46,15 @@ def long_form_start(short: str, long: str) -> int | None:
     return max(long.rfind(" ", 0, l + 1) + 1, 0)
 
 
-def _head_label(long: Span, heads: dict[str, list[str]], default: str) -> str:
-    last = long[-1].lower_.rstrip("s") if long[-1].lower_ not in heads.get("METRIC", []) else long[-1].lower_
-    for label, words in heads.items():
-        if long[-1].lower_ in words or last in words:
-            return label
-    return default
+def _head_label(long: Span, heads: dict[str, str], default: str) -> str:
+    last = long[-1].lower_
+    return heads.get(last) or heads.get(last.rstrip("s")) or default
 
 
 def find_acronyms(doc: Doc, cands: Iterable[_Cand], broad: set[str]) -> Iterator[tuple[Span, Span, str]]:
     """Yield (long form, acronym, label) for each "Long Form (ACR)" definition in DOC."""
     cfg = load_yaml("acronyms.yaml")
+    heads = head_types()
     cands = list(cands)
     for tok in doc[:-2]:
         if tok.text != "(" or doc[tok.i + 2].text != ")" or not _is_acronym(doc[tok.i + 1].text):
@@ -82,5 +80,5 @@ def find_acronyms(doc: Doc, cands: Iterable[_Cand], broad: set[str]) -> Iterator
             continue
         exact = [c for c in cands if (c.start, c.end) in ((long.start, long.end), (short.start, short.end))]
         known = sorted(exact, key=lambda c: c.source == "ner")  # a rule's type first, then the model's
-        label = known[0].label if known else _head_label(long, cfg["heads"], cfg["default"])
+        label = known[0].label if known else _head_label(long, heads, cfg["default"])
         yield long, short, label

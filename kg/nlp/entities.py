@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..rules import load_yaml
+from ..rules import head_types, load_yaml
 from .acronyms import find_acronyms
 from .context import NOUN_TYPED, ContextMatcher
 from .gazetteer import load_gazetteer
@@ -146,8 +146,16 @@ class KgEntities:
         self.mode, self.use_rules, self.use_model = mode, use_rules, use_model
         self.rules = EntityRules(nlp)
         self.filters = Filters()
+        self.heads = head_types()
         acr = load_yaml("acronyms.yaml")
         self.broad = {b.lower() for b in acr["broad"]}
+
+    def _retype(self, doc: Doc, c: Candidate) -> Candidate:
+        """A multi-word name the model or a context rule found takes the type of its head noun."""
+        if c.end - c.start < 2 or c.kind not in ("ner", "ctx"):
+            return c
+        label = self.heads.get(doc[c.end - 1].lower_)
+        return Candidate(c.start, c.end, label, c.source) if label and label != c.label else c
 
     def __call__(self, doc: Doc) -> Doc:
         cands: list[Candidate] = []
@@ -160,7 +168,7 @@ class KgEntities:
                 pairs.append((long, short))
                 cands += [Candidate(long.start, long.end, label, "acronym"), Candidate(short.start, short.end, label, "acronym")]
                 cands += [Candidate(s, e, label, "acronym") for s, e in _occurrences(doc, short.text) if s != short.start]
-        cands = [t for c in cands if (t := _trim(doc, c)) is not None]
+        cands = [self._retype(doc, t) for c in cands if (t := _trim(doc, c)) is not None]
         spans = [
             Span(doc, c.start, c.end, label=c.label, span_id=c.source)
             for c in _resolve(cands, self.mode)
