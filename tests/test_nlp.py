@@ -112,6 +112,6 @@ def test_model_found_names_take_their_head_noun_type(full_nlp):
     ents = full_nlp.get_pipe("kg_entities")
     doc = full_nlp.make_doc("We study speech intent classification and the Q-T score .")
     assert ents._retype(doc, Candidate(2, 5, "TECHNIQUE", "ner")).label == "TASK"
-    assert ents._retype(doc, Candidate(7, 9, "TECHNIQUE", "ner")).label == "METRIC"
+    assert ents._retype(doc, Candidate(7, 11, "TECHNIQUE", "ner")).label == "METRIC"
     # gazetteer types come from annotations and are kept
     assert ents._retype(doc, Candidate(2, 5, "TECHNIQUE", "gaz:curated")).label == "TECHNIQUE"
