@@ -115,3 +115,10 @@ def test_model_found_names_take_their_head_noun_type(full_nlp):
     assert ents._retype(doc, Candidate(7, 11, "TECHNIQUE", "ner")).label == "METRIC"
     # gazetteer types come from annotations and are kept
     assert ents._retype(doc, Candidate(2, 5, "TECHNIQUE", "gaz:curated")).label == "TECHNIQUE"
+
+
+def test_model_sizes_and_compute_are_not_results(full_nlp):
+    _, rec = _entities(full_nlp, "A title\n\nQuillNet reaches 71.2% top-1 accuracy on ImageNet-1K with 5.6M parameters and 1.3 GFLOPs.")
+    values = [r["value"] for r in rec["results"]]
+    assert "71.2%" in values
+    assert not {"5.6", "1.3"} & set(values)

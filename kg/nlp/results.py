@@ -16,6 +16,8 @@ from .mentions import Entity
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>\\?%|×|x\b|times\b|points?\b|pp\b|ms\b|s\b|tokens/s\b|BLEU\b|mAP\b|AP\b|FID\b)?",
 )
+# a number directly followed by a size or count unit ("5.6M parameters", "1.3 GFLOPs") is not a result
+_SIZE = re.compile(r"\s*(?:[KMBGT]\b|[KMBGT]?(?:FLOPs|MACs|MAdds|params|parameters|tokens|hours|GB|MB)\b|million|billion|trillion)")
 _SYSTEM = ("MODEL", "TECHNIQUE")
 
 
@@ -49,8 +51,8 @@ def find_results(doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Ent
         if not any(by_span[(m.start, m.end)].type in ("BENCHMARK", "METRIC") for m in mentions):
             continue
         for m in _NUMBER.finditer(sent.text):
-            if not m.group("unit") and "." not in m.group("num"):
-                continue  # bare integers are counts and sizes, not results
+            if not m.group("unit") and ("." not in m.group("num") or _SIZE.match(sent.text, m.end("num"))):
+                continue  # bare integers, model sizes and compute counts are not results
             span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
             if span is None or any(e.start <= span.start < e.end for e in mentions):
                 continue
