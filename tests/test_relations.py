@@ -216,3 +216,13 @@ def test_learned_confidence_orders_support(nlp, learned):
     assert conf.get(("Zephyrix", "OUTPERFORMS", "Falcon-40B"), 0) >= 0.6
     assert all(v < conf[("Zephyrix", "OUTPERFORMS", "Falcon-40B")] for k, v in conf.items()
                if k != ("Zephyrix", "OUTPERFORMS", "Falcon-40B"))
+
+
+def test_apposition_gives_built_on_and_uses(nlp, rules):
+    edges = run(nlp, rules, "We propose QuipQuant, a post-training quantization method for LLMs.",
+                {"QuipQuant": M, "post-training quantization": "TECHNIQUE"})
+    assert ("QuipQuant", "BUILT_ON", "post-training quantization") in edges
+    edges = run(nlp, rules, "We present ZetaLM, a Transformer model.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
+    assert ("ZetaLM", "USES", "Transformer") in edges
+    edges = run(nlp, rules, "We compare ZetaLM, a Transformer trained on code.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
+    assert ("ZetaLM", "BUILT_ON", "Transformer") not in edges and ("ZetaLM", "USES", "Transformer") not in edges

@@ -88,6 +88,8 @@ class RelationExtractor:
         self.self_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for p in cfg["self_reference"]:
             self.self_matcher.add(" ".join(p), [nlp.make_doc(" ".join(p))])
+        self.appositions = {noun: rel for rel, nouns in cfg.get("appositions", {}).items() for noun in nouns}
+        self.apposition_gap = int(cfg.get("apposition_gap", 3))
         self.featurizer = Featurizer(self.negation, self.hedging, self.coordination)
         self.model: RelationModel | None = None
         if model_dir is not None and (Path(model_dir) / "weights.npz").is_file():
@@ -271,7 +273,31 @@ class RelationExtractor:
                                 "evidence": sent.text.strip(), "start": sent.start_char, "end": sent.end_char,
                                 "trigger": trig.text, "rule": rule.id, "confidence": conf,
                             }
+        for edge in self._apposition_edges(doc, ents, by_span):
+            found.setdefault((edge["head"], edge["relation"], edge["tail"]), edge)
         return list(found.values())
+
+    def _apposition_edges(self, doc: Doc, ents: list[Span], by_span: dict[tuple[int, int], Entity]) -> list[dict[str, Any]]:
+        """ "X, a [adjectives] T method" -> X BUILT_ON T; "X, a T model" -> X USES T (T a technique)."""
+        lowers = self._lowers(doc)
+        out = []
+        for x, t in zip(ents, ents[1:]):
+            head, tail = by_span[(x.start, x.end)], by_span[(t.start, t.end)]
+            if head.type not in ("MODEL", "TECHNIQUE") or tail.type != "TECHNIQUE" or head is tail:
+                continue
+            between = lowers[x.end: t.start]
+            if len(between) < 2 or between[:2] not in ([",", "a"], [",", "an"]) or len(between) - 2 > self.apposition_gap:
+                continue
+            relation = self.appositions.get(lowers[t.end]) if t.end < len(doc) else None
+            if relation is None:
+                continue
+            sent = doc[x.start].sent
+            out.append({
+                "head": head.name, "relation": relation, "tail": tail.name, "evidence": sent.text.strip(),
+                "start": sent.start_char, "end": sent.end_char, "trigger": doc[x.end: t.end + 1].text,
+                "rule": "rel_apposition", "confidence": 0.75,
+            })
+        return out
 
     def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
         try:
