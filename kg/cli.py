@@ -94,7 +94,7 @@ def build_cmd(
     """Build the knowledge graph and write every export into OUTPUT.
 
     Writes kg.ttl, kg.nt, kg.jsonld, ontology.ttl, kg.graphml, kg.json, documents.jsonl
-    and kg.html. Example: kg build examples/ -o exports/
+    and kg.html. Example: kg build examples/corpus -o exports/
     """
     from .build import build
 
@@ -177,8 +177,10 @@ def evaluate_cmd(
     mode: str = typer.Option("longest", "--mode", help="How rules and model combine: rules_first, model_first or longest."),
     min_confidence: float = MIN_CONF,
 ) -> None:
-    """Score the pipeline on gold documents: P/R/F1 for entities (typed, type-blind, per type),
-    relations (per type) and contributions, with the reference scorer's semantics.
+    """Score the pipeline on gold documents, with the reference scorer's semantics.
+
+    Prints precision, recall and F1 for entities (typed, type-blind, per type), relations
+    (per type) and contributions.
 
     Example: kg evaluate ../shared/gold/dev.jsonl --errors 20
     """
