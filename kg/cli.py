@@ -38,7 +38,7 @@ def _setup_logging(quiet: bool) -> None:
 def _jobs(n: int) -> int:
     import os
 
-    return os.cpu_count() or 1 if n == 0 else n
+    return (os.cpu_count() or 1) if n == 0 else n
 
 
 def _records(inputs: list[str], min_confidence: float, jobs: int, quiet: bool):
