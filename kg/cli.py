@@ -41,7 +41,7 @@ def _jobs(n: int) -> int:
     return (os.cpu_count() or 1) if n == 0 else n
 
 
-def _records(inputs: list[str], min_confidence: float, jobs: int, quiet: bool):
+def _records(inputs: list[str], min_confidence: float, jobs: int):
     from .extract import extract
     from .ingest import read_papers
     from .nlp.pipeline import build_nlp
@@ -72,7 +72,7 @@ def extract_cmd(
     if format != "jsonl":
         _fail(f"unknown format {format!r} (supported: jsonl)")
     try:
-        _, records = _records(inputs, min_confidence, jobs, quiet)
+        _, records = _records(inputs, min_confidence, jobs)
         if output is None:
             for rec in records:
                 sys.stdout.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
@@ -100,7 +100,7 @@ def build_cmd(
 
     _setup_logging(quiet)
     try:
-        papers, records = _records(inputs, min_confidence, jobs, quiet)
+        papers, records = _records(inputs, min_confidence, jobs)
         summary = build(records, len(papers), output, base_iri=base_iri, progress=not quiet)
     except InputError as e:
         _fail(str(e))

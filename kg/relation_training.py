@@ -25,7 +25,7 @@ import numpy as np
 from .graph import RELATION_TYPES
 from .nlp.relation_model import NONE, RelationModel
 from .nlp.relations import MODEL_DIR
-from .scoring import key
+from .scoring import SYMMETRIC, entity_index, key
 
 RELATIONS = sorted(RELATION_TYPES)
 CLASSES = [NONE, *RELATIONS]
@@ -61,16 +61,13 @@ def prepare(records: list[dict[str, Any]], nlp=None, gold_entities: bool = False
 
 def gold_labels(rec: dict[str, Any]) -> tuple[dict[str, int], set[tuple[int, str, int]]]:
     """Name key -> annotated entity index, and the annotated (head, relation, tail) index triples."""
-    idx: dict[str, int] = {}
-    for i, e in enumerate(rec.get("entities", [])):
-        for n in [e["name"], *e.get("aliases", [])]:
-            idx.setdefault(key(n), i)
+    idx = {k: ids[0] for k, ids in entity_index(rec.get("entities", [])).items()}
     triples = set()
     for r in rec.get("relations", []):
         h, t = idx.get(key(r["head"])), idx.get(key(r["tail"]))
         if h is not None and t is not None:
             triples.add((h, r["relation"], t))
-            if r["relation"] == "COMPARABLE_TO":
+            if r["relation"] in SYMMETRIC:
                 triples.add((t, r["relation"], h))
     return idx, triples
 

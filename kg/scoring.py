@@ -44,7 +44,8 @@ class Scores:
     missing: int = 0
 
 
-def _index(entities: list[dict[str, Any]]) -> dict[str, list[int]]:
+def entity_index(entities: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Name key of every name and alias -> indices of the entities that carry it."""
     idx: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(entities):
         for name in [e["name"], *e.get("aliases", [])]:
@@ -61,7 +62,7 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> Scores:
             s.missing += 1
             p = {}
         gents = g.get("entities", [])
-        idx = _index(gents)
+        idx = entity_index(gents)
 
         def hit(name: str, etype: str | None = None) -> int | None:
             return next((i for i in idx.get(key(name), []) if etype is None or gents[i]["type"] == etype), None)

@@ -10,8 +10,6 @@ from spacy.tokens import Doc, Span
 from ..names import name_key
 
 
-
-
 @dataclass
 class Entity:
     """One entity of one document, with every mention of it."""
