@@ -118,9 +118,9 @@ def train_cmd(
     seed: int = typer.Option(0, "--seed", help="Random seed: same data and seed, same model."),
     held_out: float = typer.Option(0.15, "--held-out", min=0.05, max=0.5, help="Share of annotated documents held out for scoring."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the config's training steps."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the NER model here instead of the shipped kg/model (the relation classifier is then not retrained)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the NER model here instead of the shipped kg/model (the typer and relation classifier are then not retrained)."),
 ) -> None:
-    """Rebuild rules/gazetteer/annotations.jsonl, the NER model (kg/model) and the relation classifier (kg/model_relations).
+    """Rebuild rules/gazetteer/annotations.jsonl, the NER model (kg/model), the entity typer (kg/model_typer) and the relation classifier (kg/model_relations).
 
     Example: kg train --seed 0
     """
@@ -175,6 +175,7 @@ def evaluate_cmd(
     rules: bool = typer.Option(True, "--rules/--no-rules", help="Use the rule components."),
     model: bool = typer.Option(True, "--model/--no-model", help="Use the trained NER model."),
     mode: str = typer.Option("longest", "--mode", help="How rules and model combine: rules_first, model_first or longest."),
+    typer_: bool = typer.Option(True, "--typer/--no-typer", help="Use the entity typer (types or drops each entity from all its mentions)."),
     min_confidence: float = MIN_CONF,
 ) -> None:
     """Score the pipeline on gold documents, with the reference scorer's semantics.
@@ -196,7 +197,7 @@ def evaluate_cmd(
     except (ValueError, KeyError) as e:
         _fail(f"{gold}: not SCHEMA.md JSONL ({e})")
     try:
-        nlp = build_nlp(use_rules=rules, use_model=model, mode=mode, min_confidence=min_confidence)
+        nlp = build_nlp(use_rules=rules, use_model=model, mode=mode, min_confidence=min_confidence, use_typer=typer_)
     except ValueError as e:
         _fail(str(e))
     docs = nlp.pipe(r["text"] for r in records)

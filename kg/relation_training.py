@@ -38,15 +38,18 @@ MIN_PRECISION = 0.6  # precision first: the threshold must reach this cross-vali
 def prepare(records: list[dict[str, Any]], nlp=None, gold_entities: bool = False) -> list[tuple]:
     """(record, doc, entities, by_span, contributions) per record, as the pipeline sees them.
 
-    With GOLD_ENTITIES the annotated names (and aliases) are the mentions instead of the NER's.
+    With GOLD_ENTITIES the annotated names (and aliases) are the mentions instead of the
+    recognized and typed ones.
     """
     from .annotations import entity_spans
     from .nlp.contributions import ContributionFinder
+    from .nlp.entity_typer import EntityTyper
     from .nlp.mentions import group_mentions
     from .nlp.pipeline import build_nlp
 
     nlp = nlp or build_nlp()
     finder = ContributionFinder(nlp)
+    typer = EntityTyper()
     out = []
     texts = (r["text"] for r in records)
     for rec, doc in zip(records, nlp.pipe(texts, disable=["kg_record"])):
@@ -55,6 +58,8 @@ def prepare(records: list[dict[str, Any]], nlp=None, gold_entities: bool = False
             doc.ents = entity_spans(doc, rec.get("entities", []))
             aliases = [(e["name"], a) for e in rec.get("entities", []) for a in e.get("aliases", [])]
         ents, by_span = group_mentions(doc, aliases)
+        if not gold_entities:
+            ents, by_span = typer(doc, ents, by_span)
         out.append((rec, doc, ents, by_span, finder(doc, ents, by_span)))
     return out
 
@@ -119,9 +124,12 @@ def _matrix(docs: list[list[tuple]], vocab: dict[str, int]) -> tuple[list[np.nda
 
 
 def fit(rows: list[np.ndarray], y: np.ndarray, n_features: int, seed: int, epochs: int = 20, lr: float = 0.05,
-        l2: float = 1e-4, batch: int = 128, none_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression by mini-batch AdaGrad on sparse binary rows (deterministic)."""
-    n_cls = len(CLASSES)
+        l2: float = 1e-4, batch: int = 128, none_weight: float = 1.0, n_classes: int = len(CLASSES)) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by mini-batch AdaGrad on sparse binary rows (deterministic).
+
+    Class 0 is the "nothing" class that NONE_WEIGHT scales.
+    """
+    n_cls = n_classes
     W = np.zeros((n_features, n_cls), dtype=np.float64)
     b = np.zeros(n_cls, dtype=np.float64)
     gW_acc = np.full((n_features, n_cls), 1e-8)

@@ -1,4 +1,4 @@
-"""``kg train``: rebuild the gazetteer and the statistical NER model from data in the repo.
+"""``kg train``: rebuild the gazetteer, the NER model, the entity typer and the relation classifier.
 
 Hand-annotated documents (data/annotation/done) are split by a seeded hash of their id
 into train and held-out parts. The train part gives the gazetteer
@@ -96,11 +96,14 @@ def silver_records(corpus: list[str], exclude: list[dict[str, Any]], gold: Path 
 
 
 def evaluate_modes(records: list[dict[str, Any]], model: Path) -> str:
-    """Scores on held-out documents of rules alone, the model alone and each combination."""
+    """Scores on held-out documents of rules alone, the model alone, each combination and the typer."""
     gold = {r["id"]: r for r in records}
     lines = []
     settings = [("rules only", dict(use_model=False)), ("model only", dict(use_rules=False))]
     settings += [(f"rules + model ({m})", dict(mode=m)) for m in ("rules_first", "model_first", "longest")]
+    settings = [(label, {**kw, "use_typer": False}) for label, kw in settings]
+    if model == MODEL_DIR:  # the typer is trained for the shipped NER model
+        settings.append(("rules + model (longest) + entity typer: the default pipeline", {}))
     for label, kw in settings:
         nlp = build_nlp(model=model, **kw)
         pred = {r["id"]: {**doc._.kg_record} for r, doc in zip(records, nlp.pipe(r["text"] for r in records))}
@@ -148,10 +151,12 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
     header = (f"trained on {len(train_recs)} hand-annotated + {len(silver)} silver documents; "
               f"held out {len(dev_recs)} hand-annotated documents (seed {seed})")
     if output == MODEL_DIR:
-        # the relation classifier learns from the entities this NER model finds, so it follows it
+        # the typer and the relation classifier learn from the entities this NER model finds
         from .relation_training import train_relations
+        from .typer_training import train_typer
 
+        header += "\n" + train_typer(train_recs, seed, ner_model=output)
         header += "\n" + train_relations(train_recs, seed, ner_model=output)
     else:
-        header += "\n(relation classifier not retrained: it is trained for the shipped NER model only)"
+        header += "\n(typer and relation classifier not retrained: they are trained for the shipped NER model only)"
     return header + "\n" + evaluate_modes(dev_recs, output)

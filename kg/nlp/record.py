@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .contributions import ContributionFinder
+from .entity_typer import EntityTyper
 from .mentions import group_mentions
 from .relations import RelationExtractor
 from .results import find_results
@@ -18,15 +19,16 @@ if not Doc.has_extension("kg_record"):
     Doc.set_extension("kg_record", default=None)
 
 
-@Language.factory("kg_record", default_config={"min_confidence": 0.0})
-def make_kg_record(nlp: Language, name: str, min_confidence: float) -> "KgRecord":
-    return KgRecord(nlp, min_confidence)
+@Language.factory("kg_record", default_config={"min_confidence": 0.0, "use_typer": True})
+def make_kg_record(nlp: Language, name: str, min_confidence: float, use_typer: bool) -> "KgRecord":
+    return KgRecord(nlp, min_confidence, use_typer)
 
 
 class KgRecord:
     """Entities, contributions, relations and results of one document, as plain data."""
 
-    def __init__(self, nlp: Language, min_confidence: float) -> None:
+    def __init__(self, nlp: Language, min_confidence: float, use_typer: bool = True) -> None:
+        self.typer = EntityTyper() if use_typer else EntityTyper(None)
         self.contributions = ContributionFinder(nlp)
         self.relations = RelationExtractor(nlp)
         self.min_confidence = min_confidence
@@ -34,6 +36,7 @@ class KgRecord:
     def __call__(self, doc: Doc) -> Doc:
         entities, by_span = group_mentions(doc, doc._.kg_aliases or [])
         own = self.contributions(doc, entities, by_span)
+        entities, by_span = self.typer(doc, entities, by_span, keep=own)
         relations = [r for r in self.relations(doc, by_span, own) if r["confidence"] >= self.min_confidence]
         doc._.kg_record = {
             "entities": [e.to_record() for e in entities],

@@ -1,0 +1,119 @@
+"""The learned entity typer: one type per entity from everything the document says about it.
+
+The NER model types a mention from a few tokens around it, and a rule from one pattern;
+papers give the type away elsewhere: "on TabFact" three sentences later, "the TabFact
+benchmark", a CamelCase name, an acronym defined in the title. The typer scores each
+grouped entity with a multinomial logistic regression over sparse features of its name
+(words, head word, affixes, shape), of the words around every mention and of what the
+recognizers said (type, which rule or model). Its classes are the six types and NONE:
+the entity takes its most probable type, or is dropped when NONE is most probable, which
+removes generic phrases ("model compression" as a TECHNIQUE) the recognizers let through.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from .mentions import Entity
+from .relation_model import RelationModel, _word
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model_typer"
+CLASSES = ["NONE", "BENCHMARK", "HARDWARE", "METRIC", "MODEL", "TASK", "TECHNIQUE"]
+_WINDOW = 6  # words each side of a mention that count as its context
+_SPLIT = re.compile(r"[^0-9A-Za-z]+")
+
+
+def _shape(word: str) -> str:
+    """Coarse word shape: "DeepSeek" -> "XxXx", "H800" -> "Xd", "pass@1" -> "xd"."""
+    s = re.sub(r"[A-Z]+", "X", re.sub(r"[a-z]+", "x", re.sub(r"\d+", "d", word)))
+    return s[:6]
+
+
+def name_features(name: str) -> list[str]:
+    """Features of a surface name, independent of where it occurs."""
+    words = [w for w in _SPLIT.split(name) if w]
+    if not words:
+        return []
+    low = [re.sub(r"\d+", "<n>", w.lower()) for w in words]
+    f = [f"w={w}" for w in low]
+    f += [f"hd={low[-1]}", f"fw={low[0]}", f"suf={words[-1][-3:].lower()}", f"pre={words[0][:3].lower()}",
+          f"n={min(len(words), 4)}", f"shp={'_'.join(_shape(w) for w in words[:3])}"]
+    if name.islower():
+        f.append("lower")
+    if any(ch.isdigit() for ch in name):
+        f.append("digit")
+    if "-" in name:
+        f.append("hyphen")
+    if any(w[1:] != w[1:].lower() and not w.isupper() for w in words):
+        f.append("camel")
+    if any(w.isupper() and len(w) > 1 for w in words):
+        f.append("caps")
+    return f
+
+
+def entity_features(doc: Doc, ent: Entity, end_of_title: int) -> list[str]:
+    """Name features of the entity's name and aliases plus the context of each mention."""
+    f = set(name_features(ent.name))
+    for alias in ent.aliases:
+        f.update("a:" + x for x in name_features(alias))
+    for m in ent.mentions:
+        left = [_word(t.lower_) for t in doc[max(0, m.start - 2): m.start] if not t.is_space]
+        right = [_word(t.lower_) for t in doc[m.end: m.end + 2] if not t.is_space]
+        if left:
+            f.add(f"L1={left[-1]}")
+            f.add(f"L2={' '.join(left)}")
+        if right:
+            f.add(f"R1={right[0]}")
+            f.add(f"R2={' '.join(right)}")
+        if left and right:
+            f.add(f"LR={left[-1]}_{right[0]}")
+        sent = m.sent
+        f.update("lw=" + _word(t.lower_) for t in doc[max(sent.start, m.start - _WINDOW): m.start] if t.is_alpha)
+        f.update("rw=" + _word(t.lower_) for t in doc[m.end: min(sent.end, m.end + _WINDOW)] if t.is_alpha)
+        if m.start < end_of_title:
+            f.add("title")
+            if m.end < len(doc) and doc[m.end].text == ":":
+                f.add("title_prefix")
+    if len(ent.mentions) > 1:
+        f.add("repeated")
+    return sorted(f)
+
+
+def recognizer_features(ent: Entity) -> list[str]:
+    """What the recognizers said: the grouped type and each mention's source kind and label."""
+    kinds = {f"src={(m.id_ or 'ner').split(':')[0].split('_')[0]}|{m.label_}" for m in ent.mentions}
+    return [f"cur={ent.type}", *sorted(kinds)]
+
+
+def title_end(doc: Doc) -> int:
+    """Index of the blank line after the title (-1 when there is none)."""
+    return next((t.i for t in doc if t.is_space and "\n" in t.text), -1)
+
+
+class EntityTyper:
+    """Type or drop a document's entities with the typer model (no-op when kg/model_typer is absent)."""
+
+    def __init__(self, model_dir: Path | None = MODEL_DIR) -> None:
+        has = model_dir is not None and (Path(model_dir) / "weights.npz").exists()
+        self.model = RelationModel.load(Path(model_dir)) if has else None
+
+    def __call__(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity],
+                 keep: list[Entity] = ()) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
+        """Retyped entities and mentions; an entity of KEEP (the paper's contributions) is never dropped."""
+        if self.model is None or not entities:
+            return entities, by_span
+        end = title_end(doc)
+        P = self.model.probs([entity_features(doc, e, end) + recognizer_features(e) for e in entities])
+        kept: list[Entity] = []
+        for ent, p in zip(entities, P):
+            label = self.model.classes[int(p.argmax())]
+            if label == "NONE" and any(ent is k for k in keep):
+                label = self.model.classes[1 + int(p[1:].argmax())]
+            if label != "NONE":
+                ent.type = label
+                kept.append(ent)
+        ids = {id(e) for e in kept}
+        return kept, {span: e for span, e in by_span.items() if id(e) in ids}

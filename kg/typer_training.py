@@ -1,0 +1,96 @@
+"""Train the entity typer (kg/nlp/entity_typer.py) from hand-annotated documents.
+
+Each training document gives two kinds of examples: its annotated entities located in the
+text (gold spans, gold types: how names and contexts look), and the entities the pipeline
+recognizes in it, labelled with the type of the annotated entity they hit or NONE (what
+the recognizers get wrong). Run after the NER model is trained: the typer learns from the
+entities that model finds.
+
+``python3 -m kg.typer_training`` trains on the training part of the standard split
+(``kg.train.split``) and prints held-out entity scores without and with the typer.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .nlp.entity_typer import CLASSES, MODEL_DIR, entity_features, recognizer_features, title_end
+from .nlp.mentions import group_mentions
+from .nlp.relation_model import RelationModel
+from .relation_training import fit, prune
+from .scoring import entity_index, key, report, score
+
+
+def examples(records: list[dict[str, Any]], nlp) -> list[tuple[list[str], str]]:
+    """(features, label) of every annotated and every recognized entity of RECORDS."""
+    from .annotations import entity_spans
+
+    out: list[tuple[list[str], str]] = []
+    for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), disable=["kg_record"])):
+        annotated = rec.get("entities", [])
+        index = entity_index(annotated)
+        end = title_end(doc)
+        recognized, _ = group_mentions(doc, doc._.kg_aliases or [])
+        for ent in recognized:
+            hit = next((index[key(n)][0] for n in [ent.name, *ent.aliases] if key(n) in index), None)
+            if hit is not None and annotated[hit].get("optional"):
+                continue  # neither right nor wrong: do not teach either
+            label = annotated[hit]["type"] if hit is not None else "NONE"
+            out.append((entity_features(doc, ent, end) + recognizer_features(ent), label))
+        doc.ents = entity_spans(doc, annotated)
+        gold, _ = group_mentions(doc, [(e["name"], a) for e in annotated for a in e.get("aliases", [])])
+        out += [(entity_features(doc, ent, end), ent.type) for ent in gold]
+    return out
+
+
+def train_typer(train_records: list[dict[str, Any]], seed: int, output: Path = MODEL_DIR,
+                ner_model: Path | None = None, min_count: int = 2) -> str:
+    """Fit the typer on TRAIN_RECORDS with the NER model NER_MODEL, write it to OUTPUT, return a summary."""
+    from .nlp.pipeline import MODEL_DIR as NER_DIR
+    from .nlp.pipeline import build_nlp
+
+    rows = examples(train_records, build_nlp(model=ner_model or NER_DIR))
+    counts = Counter(f for feats, _ in rows for f in feats)
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+    X = [np.array(sorted(vocab[f] for f in feats if f in vocab), dtype=np.int64) for feats, _ in rows]
+    y = np.array([CLASSES.index(label) for _, label in rows], dtype=np.int64)
+    W, b = fit(X, y, len(vocab), seed, n_classes=len(CLASSES))
+    model = prune(RelationModel(vocab, W, b, CLASSES, {}))
+    output = Path(output)
+    model.save(output, {"seed": seed, "documents": len(train_records), "features": len(model.vocab)})
+    size = sum(p.stat().st_size for p in output.iterdir())
+    labels = Counter(label for _, label in rows)
+    return (f"entity typer: {len(train_records)} documents, {len(rows)} examples "
+            f"({', '.join(f'{c} {labels[c]}' for c in CLASSES)}), {len(model.vocab)} features, "
+            f"{size / 1e6:.2f} MB in {output}")
+
+
+def evaluate(records: list[dict[str, Any]], use_typer: bool = True) -> str:
+    """Entity scores of the pipeline on RECORDS, with or without the typer."""
+    from .nlp.pipeline import build_nlp
+
+    nlp = build_nlp(use_typer=use_typer)
+    pred = {r["id"]: doc._.kg_record for r, doc in zip(records, nlp.pipe(r["text"] for r in records))}
+    lines = report(score({r["id"]: r for r in records}, pred), by_type=False).splitlines()
+    return "\n".join(line for line in lines if line.startswith("entities"))
+
+
+def main() -> None:
+    from .annotations import annotation_files, load
+    from .train import split
+
+    logging.disable(logging.WARNING)
+    train_recs, dev_recs = split(load(annotation_files()), 0.15, 0)
+    print(train_typer(train_recs, seed=0))
+    print(f"held-out ({len(dev_recs)} documents) without the typer:\n{evaluate(dev_recs, use_typer=False)}")
+    print(f"held-out ({len(dev_recs)} documents) with the typer:\n{evaluate(dev_recs)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
