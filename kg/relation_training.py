@@ -58,9 +58,10 @@ def prepare(records: list[dict[str, Any]], nlp=None, gold_entities: bool = False
             doc.ents = entity_spans(doc, rec.get("entities", []))
             aliases = [(e["name"], a) for e in rec.get("entities", []) for a in e.get("aliases", [])]
         ents, by_span = group_mentions(doc, aliases)
-        if not gold_entities:
-            ents, by_span = typer(doc, ents, by_span)
-        out.append((rec, doc, ents, by_span, finder(doc, ents, by_span)))
+        own = finder(doc, ents, by_span)
+        if not gold_entities:  # as in kg_record: contributions first, then the typer
+            ents, by_span = typer(doc, ents, by_span, keep=own)
+        out.append((rec, doc, ents, by_span, own))
     return out
 
 
