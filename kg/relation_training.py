@@ -107,21 +107,20 @@ def _vocab(docs: list[list[tuple]], min_count: int) -> dict[str, int]:
     return {f: i for i, f in enumerate(kept)}
 
 
-def _matrix(docs: list[list[tuple]], vocab: dict[str, int]) -> tuple[list[np.ndarray], np.ndarray]:
+def _matrix(docs: list[list[tuple]], vocab: dict[str, int], classes: list[str] = CLASSES) -> tuple[list[np.ndarray], np.ndarray]:
     rows, ys = [], []
     for d in docs:
         for feats, labels, *_ in d:
             ix = np.array(sorted(vocab[f] for f in feats if f in vocab), dtype=np.int64)
             for lab in labels or [NONE]:
                 rows.append(ix)
-                ys.append(CLASSES.index(lab))
+                ys.append(classes.index(lab))
     return rows, np.array(ys, dtype=np.int64)
 
 
 def fit(rows: list[np.ndarray], y: np.ndarray, n_features: int, seed: int, epochs: int = 20, lr: float = 0.05,
-        l2: float = 1e-4, batch: int = 128, none_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        l2: float = 1e-4, batch: int = 128, none_weight: float = 1.0, n_cls: int = len(CLASSES)) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial logistic regression by mini-batch AdaGrad on sparse binary rows (deterministic)."""
-    n_cls = len(CLASSES)
     W = np.zeros((n_features, n_cls), dtype=np.float64)
     b = np.zeros(n_cls, dtype=np.float64)
     gW_acc = np.full((n_features, n_cls), 1e-8)
