@@ -58,3 +58,10 @@ def test_training_examples_label_entities_by_annotated_contribution(nlp):
     assert labels["ZorbNet"] == [CONTRIBUTION]
     assert labels["BERT"] == []
     assert all(feats for feats, _, _ in rows)
+
+
+def test_title_prefix_drops_technical_report(nlp):
+    text = "ZorbLM-2 Technical Report: Scaling Retrieval\n\nWe present ZorbLM-2, a family of models trained on web data."
+    record = nlp(text)._.kg_record
+    assert "ZorbLM-2 Technical Report" not in {e["name"] for e in record["entities"]}
+    assert record["contributions"] == ["ZorbLM-2"]

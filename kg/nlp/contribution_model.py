@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from .context import title_name_end
 from .mentions import Entity, name_key
 
 _RANKS = 3  # "first/second/third-or-later entity after the cue"
@@ -62,11 +63,12 @@ def _shape(name: str) -> list[str]:
 
 
 def title_prefix(doc: Doc) -> tuple[int, int | None]:
-    """End of the title (the first line break; none: no title) and the token index of its colon, if any."""
+    """End of the title (the first line break; none: no title) and of the name before its colon, if any."""
     title_end = next((t.i for t in doc if t.is_space and "\n" in t.text), None)
     if title_end is None:
         return 0, None
-    return title_end, next((t.i for t in doc[:title_end] if t.text == ":"), None)
+    colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
+    return title_end, None if colon is None else title_name_end(doc, colon)
 
 
 def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity], cues: list[Cue],
@@ -78,8 +80,8 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
     name keys of the gazetteer; HEADS maps typing nouns ("method", "dataset") to types;
     SELF_WORDS mark a sentence about the paper's own work ("we", "our").
     """
-    title_end, colon = title_prefix(doc)
-    prefix_key = name_key(doc[:colon].text) if colon else ""
+    title_end, name_end = title_prefix(doc)
+    prefix_key = name_key(doc[:name_end].text) if name_end else ""
     mentions = sorted((m for m in doc.ents if (m.start, m.end) in by_span), key=lambda m: m.start)
     sents = list(doc.sents)
     sent_index = {}
@@ -117,7 +119,7 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
         keys = entity_keys(ent)
         if prefix_key and prefix_key in keys:
             f += ["title_prefix", f"title_prefix&type={ent.type}"]
-        elif colon and any(m.end <= colon for m in ms):
+        elif name_end and any(m.end <= name_end for m in ms):
             f.append("in_title_prefix")
         if any(m.end <= title_end for m in ms):
             f += ["title", f"title&type={ent.type}"]

@@ -59,9 +59,9 @@ class ContributionFinder:
     def rule(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity], cues: list[Cue]) -> list[Entity]:
         """The title prefix's entity, then the first entity after each cue (not a METRIC or TASK)."""
         found: list[Entity] = []
-        _, colon = title_prefix(doc)
-        if colon is not None:
-            prefix = name_key(doc[:colon].text)
+        _, name_end = title_prefix(doc)
+        if name_end is not None:
+            prefix = name_key(doc[:name_end].text)
             found += [e for e in entities if name_key(e.name) == prefix or prefix in map(name_key, e.aliases)]
         for cue in cues:
             if not (cue.kind == "naming" or cue.kind == "verb" and cue.subject):
