@@ -118,9 +118,9 @@ def train_cmd(
     seed: int = typer.Option(0, "--seed", help="Random seed: same data and seed, same model."),
     held_out: float = typer.Option(0.15, "--held-out", min=0.05, max=0.5, help="Share of annotated documents held out for scoring."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the config's training steps."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the NER model here instead of the shipped kg/model (the typer and relation classifier are then not retrained)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the NER model here instead of the shipped kg/model (the typer, contribution and relation models are then not retrained)."),
 ) -> None:
-    """Rebuild rules/gazetteer/annotations.jsonl, the NER model (kg/model), the entity typer (kg/model_typer) and the relation classifier (kg/model_relations).
+    """Rebuild rules/gazetteer/annotations.jsonl, the NER model (kg/model), the entity typer (kg/model_typer), the contribution model (kg/model_contributions) and the relation classifier (kg/model_relations).
 
     Example: kg train --seed 0
     """

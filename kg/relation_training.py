@@ -113,14 +113,14 @@ def _vocab(docs: list[list[tuple]], min_count: int) -> dict[str, int]:
     return {f: i for i, f in enumerate(kept)}
 
 
-def _matrix(docs: list[list[tuple]], vocab: dict[str, int]) -> tuple[list[np.ndarray], np.ndarray]:
+def _matrix(docs: list[list[tuple]], vocab: dict[str, int], classes: list[str] = CLASSES) -> tuple[list[np.ndarray], np.ndarray]:
     rows, ys = [], []
     for d in docs:
         for feats, labels, *_ in d:
             ix = np.array(sorted(vocab[f] for f in feats if f in vocab), dtype=np.int64)
             for lab in labels or [NONE]:
                 rows.append(ix)
-                ys.append(CLASSES.index(lab))
+                ys.append(classes.index(lab))
     return rows, np.array(ys, dtype=np.int64)
 
 

@@ -2,9 +2,9 @@
 
 Hand-annotated documents (data/annotation/done) are split by a seeded hash of their id
 into train and held-out parts. The train part gives the gazetteer
-(rules/gazetteer/annotations.jsonl) and, with silver labels that the rules produce on
-other corpus documents, the NER training set; the held-out part scores rules alone, the
-model alone and their combinations.
+(rules/gazetteer/annotations.jsonl), the NER training set (with silver labels that the
+rules produce on other corpus documents), then the contribution and relation models; the
+held-out part scores rules alone, the model alone and their combinations.
 """
 
 from __future__ import annotations
@@ -151,12 +151,15 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
     header = (f"trained on {len(train_recs)} hand-annotated + {len(silver)} silver documents; "
               f"held out {len(dev_recs)} hand-annotated documents (seed {seed})")
     if output == MODEL_DIR:
-        # the typer and the relation classifier learn from the entities this NER model finds
+        # the typer, contribution and relation models learn from the entities this NER model finds,
+        # so they follow it; relations come last: contributions are among their features
+        from .contribution_training import train_contributions
         from .relation_training import train_relations
         from .typer_training import train_typer
 
         header += "\n" + train_typer(train_recs, seed, ner_model=output)
+        header += "\n" + train_contributions(train_recs, seed, ner_model=output)
         header += "\n" + train_relations(train_recs, seed, ner_model=output)
     else:
-        header += "\n(typer and relation classifier not retrained: they are trained for the shipped NER model only)"
+        header += "\n(typer, contribution and relation models not retrained: they are trained for the shipped NER model only)"
     return header + "\n" + evaluate_modes(dev_recs, output)

@@ -46,6 +46,16 @@ def name_run(doc: Doc, start: int, step: int, stop: int) -> tuple[int, int] | No
     return lo, hi + 1
 
 
+def title_name_end(doc: Doc, colon: int) -> int:
+    """Where the name before a title's colon ends: "X Technical Report: ..." names X."""
+    words = [t.lower_ for t in doc[:colon]]
+    for suffix in load_yaml("contributions.yaml")["title_suffixes"]:
+        n = len(suffix.split())
+        if n < len(words) and words[-n:] == suffix.split():
+            return colon - n
+    return colon
+
+
 class ContextMatcher:
     """Yield (start, end, label, rule id) for names found next to the cues of rules/context.yaml."""
 
@@ -76,10 +86,11 @@ class ContextMatcher:
         colon = next((t.i for t in doc[:5] if t.text == ":"), None)
         if colon is None or colon == 0 or not (colon == 1 or any(_has_shape([t]) for t in doc[:colon])):
             return
-        prefix = doc[:colon].text
-        later = next((t.i for t in doc[colon:] if t.text == doc[0].text and doc[t.i: t.i + colon].text == prefix), None)
-        label = self.noun_label(doc, later, later + colon) if later is not None else None
-        yield 0, colon, label or "MODEL", "ctx_title" + (NOUN_TYPED if label else "")
+        end = title_name_end(doc, colon)
+        prefix = doc[:end].text
+        later = next((t.i for t in doc[end:] if t.text == doc[0].text and doc[t.i: t.i + end].text == prefix), None)
+        label = self.noun_label(doc, later, later + end) if later is not None else None
+        yield 0, end, label or "MODEL", "ctx_title" + (NOUN_TYPED if label else "")
 
     def __call__(self, doc: Doc) -> Iterator[tuple[int, int, str, str]]:
         yield from self.title_name(doc)

@@ -1,47 +1,75 @@
 """What a paper itself introduces: "we propose X", "a model called X", a title "X: ...".
 
-Contributions are the entities named right after a contribution cue (rules/contributions.yaml)
-in the abstract, or before the colon of the title.
+The cue rule takes the first entity within a few tokens after a contribution cue
+(rules/contributions.yaml) and the entity named before the colon of the title. When the
+learned contribution model is present (kg/model_contributions, see
+kg.contribution_training), it decides instead, with the rule's pick as one of its features
+(kg/nlp/contribution_model.py).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ..rules import load_yaml
+from .contribution_model import Cue, featurize, title_prefix
+from .gazetteer import load_gazetteer
 from .mentions import Entity, name_key
+from .relation_model import RelationModel
 
+MODEL_DIR = Path(__file__).resolve().parent.parent / "model_contributions"
 _WINDOW = 12
+_SUBJECT_REACH = 3
+
+
+def gazetteer_keys() -> set[str]:
+    """Name keys of every gazetteer name and alias: names the paper did not coin."""
+    return {name_key(n) for e in load_gazetteer() for n in (e.name, *e.aliases)}
 
 
 class ContributionFinder:
     """Find contribution entities among a document's grouped entities."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, model_dir: Path | None = MODEL_DIR) -> None:
         cfg = load_yaml("contributions.yaml")
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("VERB", [nlp.make_doc(w) for w in cfg["verbs"]])
         self.matcher.add("NAMING", [nlp.make_doc(w) for w in cfg["naming"]])
+        self.matcher.add("COMPONENT", [nlp.make_doc(w) for w in cfg["components"]])
         self.subjects = set(cfg["subjects"])
+        self.self_words = set(cfg["self_words"])
+        self.nouns: dict[str, str] = cfg["nouns"]
+        has_model = model_dir is not None and (Path(model_dir) / "weights.npz").is_file()
+        self.model = RelationModel.load(Path(model_dir)) if has_model else None
+        self.known = gazetteer_keys()
 
-    def __call__(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity]) -> list[Entity]:
-        found: list[Entity] = []
-        title_end = next((t.i for t in doc if t.is_space and "\n" in t.text), None)
-        if title_end is not None:
-            colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
-            if colon is not None:
-                prefix = name_key(doc[:colon].text)
-                found += [e for e in entities if name_key(e.name) == prefix or prefix in map(name_key, e.aliases)]
+    def cues(self, doc: Doc) -> list[Cue]:
+        """Contribution verbs (with whether "we", "this paper"... stands just before), naming and component words."""
+        out = []
         for match_id, start, end in sorted(self.matcher(doc), key=lambda m: m[1]):
-            if doc.vocab.strings[match_id] == "VERB" and not any(t.lower_ in self.subjects for t in doc[max(0, start - 3): start]):
+            kind = doc.vocab.strings[match_id].lower()
+            subject = any(t.lower_ in self.subjects for t in doc[max(0, start - _SUBJECT_REACH): start])
+            out.append(Cue(start, end, doc[start:end].text.lower(), kind, subject))
+        return out
+
+    def rule(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity], cues: list[Cue]) -> list[Entity]:
+        """The title prefix's entity, then the first entity after each cue (not a METRIC or TASK)."""
+        found: list[Entity] = []
+        _, name_end = title_prefix(doc)
+        if name_end is not None:
+            prefix = name_key(doc[:name_end].text)
+            found += [e for e in entities if name_key(e.name) == prefix or prefix in map(name_key, e.aliases)]
+        for cue in cues:
+            if not (cue.kind == "naming" or cue.kind == "verb" and cue.subject):
                 continue
-            sent = doc[start].sent
-            stop = min(sent.end, end + _WINDOW)
-            cue_ents = [e for e in doc.ents if end <= e.start < stop and (e.start, e.end) in by_span]
-            if cue_ents:
-                first = by_span[(cue_ents[0].start, cue_ents[0].end)]
+            stop = min(doc[cue.start].sent.end, cue.end + _WINDOW)
+            after = [e for e in doc.ents if cue.end <= e.start < stop and (e.start, e.end) in by_span]
+            if after:
+                first = by_span[(after[0].start, after[0].end)]
                 if first.type not in ("METRIC", "TASK"):
                     found.append(first)
         unique: list[Entity] = []
@@ -49,3 +77,19 @@ class ContributionFinder:
             if e not in unique:
                 unique.append(e)
         return unique
+
+    def features(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity],
+                 known: set[str] | None = None) -> list[list[str]]:
+        """The contribution model's features of every entity (KNOWN: name keys not coined here; default: the gazetteer's)."""
+        cues = self.cues(doc)
+        acronyms = {name_key(n) for pair in doc._.kg_aliases or [] for n in pair}
+        known = self.known if known is None else known
+        return featurize(doc, entities, by_span, cues, self.rule(doc, entities, by_span, cues), acronyms, known,
+                         self.nouns, self.self_words)
+
+    def __call__(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity]) -> list[Entity]:
+        if self.model is None or not entities:
+            return self.rule(doc, entities, by_span, self.cues(doc))
+        probs = self.model.probs(self.features(doc, entities, by_span))[:, 1]
+        threshold = self.model.thresholds["*"]
+        return [e for e, p in zip(entities, probs) if p >= threshold]

@@ -21,7 +21,7 @@ from spacy.util import filter_spans
 from ..rules import head_types, load_yaml
 from .acronyms import find_acronyms
 from .context import NOUN_TYPED, ContextMatcher
-from .gazetteer import load_gazetteer
+from .gazetteer import Entry, load_gazetteer
 from .shapes import ShapeMatcher
 
 if not Doc.has_extension("kg_aliases"):
@@ -51,11 +51,12 @@ class Candidate:
 class EntityRules:
     """Gazetteer + shape + context + acronym candidates for one vocabulary."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, gazetteer: list[Entry] | None = None) -> None:
+        """GAZETTEER: the entries to match (default: rules/gazetteer)."""
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.labels: dict[str, tuple[str, str]] = {}
-        for i, entry in enumerate(load_gazetteer()):
+        for i, entry in enumerate(load_gazetteer() if gazetteer is None else gazetteer):
             for form in (entry.name, *entry.aliases):
                 key = f"g{i}"
                 self.labels[key] = (entry.label, entry.source)

@@ -1,0 +1,142 @@
+"""Train the contribution model (kg/nlp/contribution_model.py) from hand-annotated documents.
+
+``train_contributions(train_records, seed, output)`` runs the extraction pipeline over the
+training documents, featurizes every entity it finds, labels it by whether it hits an
+annotated contribution (by name key, as the scorer does), fits a logistic regression (the
+relation classifier's sparse trainer with two classes) and picks the probability threshold
+by cross-validation on the training documents. The weights go to OUTPUT
+(kg/model_contributions by default), which ContributionFinder loads when present.
+
+The gazetteer is built from the same training documents, so a training document would see
+every name it annotates as "known" and its entities found far better than an unseen
+document's. Instead each of five folds is extracted with the gazetteer of the other four.
+
+``python3 -m kg.contribution_training`` trains on the training part of the standard split
+(``kg.train.split``, 15% held out, seed 0) and prints the held-out contribution scores.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from .nlp.contributions import MODEL_DIR, ContributionFinder
+from .nlp.entities import EntityRules
+from .nlp.gazetteer import Entry, load_gazetteer
+from .nlp.contribution_model import entity_keys
+from .nlp.mentions import group_mentions, name_key
+from .nlp.relation_model import NONE, RelationModel
+from .relation_training import _fold, _matrix, _vocab, fit, prune
+from .scoring import entity_index, key, score
+
+CONTRIBUTION = "CONTRIBUTION"
+CLASSES = [NONE, CONTRIBUTION]
+GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def _fold_gazetteer(records: list[dict[str, Any]]) -> list[Entry]:
+    """The gazetteer that RECORDS alone would give: the curated lists and their annotations."""
+    from .train import GAZETTEER, gazetteer_entries
+
+    source = "gaz:" + Path(GAZETTEER).stem
+    entries = [e for e in load_gazetteer() if e.source != source]
+    return entries + [Entry(d["name"], d["type"], tuple(d["aliases"]), source) for d in gazetteer_entries(records)]
+
+
+def examples(records: list[dict[str, Any]], nlp, seed: int, k: int = 5) -> list[list[tuple[list[str], list[str], str]]]:
+    """Per document: (features, [CONTRIBUTION] or [], name) for every entity the pipeline finds.
+
+    Each of K folds is extracted with the gazetteer of the other folds, so its entities and its
+    "known name" features look like those of an unseen document.
+    """
+    finder = ContributionFinder(nlp, model_dir=None)
+    folds = [_fold(r["id"], k, seed) for r in records]
+    component = nlp.get_pipe("kg_entities")
+    shipped = component.rules
+    out: dict[str, list] = {}
+    for f in range(k):
+        part = [r for r, g in zip(records, folds) if g == f]
+        entries = _fold_gazetteer([r for r, g in zip(records, folds) if g != f])
+        keys = {name_key(n) for e in entries for n in (e.name, *e.aliases)}
+        component.rules = EntityRules(nlp, entries)
+        texts = (r["text"] for r in part)
+        for rec, doc in zip(part, nlp.pipe(texts, disable=["kg_record"])):
+            ents, by_span = group_mentions(doc, doc._.kg_aliases or [])
+            idx = entity_index(rec.get("entities", []))
+            gold = {i for c in rec.get("contributions", []) for i in idx.get(key(c), [])[:1]}
+            rows = []
+            for e, feats in zip(ents, finder.features(doc, ents, by_span, keys)):
+                hit = next((idx[n][0] for n in entity_keys(e) if n in idx), None)
+                rows.append((feats, [CONTRIBUTION] if hit in gold else [], e.name))
+            out[rec["id"]] = rows
+    component.rules = shipped
+    return [out[r["id"]] for r in records]
+
+
+def train_model(docs: list[list[tuple]], seed: int, min_count: int = 2) -> RelationModel:
+    vocab = _vocab(docs, min_count)
+    rows, y = _matrix(docs, vocab, CLASSES)
+    W, b = fit(rows, y, len(vocab), seed, epochs=30, n_classes=len(CLASSES))
+    return RelationModel(vocab, W, b, CLASSES, {"*": 0.5})
+
+
+def _predicted(model: RelationModel, docs: list[list[tuple]], records: list[dict], threshold: float) -> dict[str, dict]:
+    out = {}
+    for rows, rec in zip(docs, records):
+        probs = model.probs([r[0] for r in rows])[:, 1] if rows else []
+        out[rec["id"]] = {"contributions": [r[2] for r, p in zip(rows, probs) if p >= threshold]}
+    return out
+
+
+def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, k: int = 5) -> tuple[float, str]:
+    """The probability threshold with the best K-fold cross-validated contribution F1."""
+    folds = [_fold(r["id"], k, seed) for r in records]
+    models = [train_model([d for d, g in zip(docs, folds) if g != f], seed) for f in range(k)]
+    gold = {r["id"]: r for r in records}
+    rows = []
+    for thr in GRID:
+        pred: dict[str, dict] = {}
+        for f, m in enumerate(models):
+            pred.update(_predicted(m, [d for d, g in zip(docs, folds) if g == f],
+                                   [r for r, g in zip(records, folds) if g == f], thr))
+        rows.append((*score(gold, pred).contributions.prf(), thr))
+    p, r, f1, thr = max(rows, key=lambda x: (x[2], x[3]))
+    return thr, f"threshold {thr}: {k}-fold cross-validated contributions P {p:.3f} R {r:.3f} F1 {f1:.3f}"
+
+
+def train_contributions(train_records: list[dict[str, Any]], seed: int, output: Path = MODEL_DIR,
+                        ner_model: Path | None = None) -> str:
+    """Fit the contribution model on TRAIN_RECORDS, write it to OUTPUT, return a short report."""
+    from .nlp.pipeline import MODEL_DIR as NER_DIR
+    from .nlp.pipeline import build_nlp
+
+    docs = examples(train_records, build_nlp(model=ner_model or NER_DIR), seed)
+    thr, summary = choose_threshold(docs, train_records, seed)
+    model = prune(train_model(docs, seed), tol=0.01)
+    model.thresholds = {"*": thr}
+    output = Path(output)
+    model.save(output, {"seed": seed, "documents": len(train_records), "features": len(model.vocab)})
+    positive = sum(1 for d in docs for row in d if row[1])
+    return (f"contribution model: {len(train_records)} documents, {sum(map(len, docs))} entities "
+            f"({positive} contributions), {len(model.vocab)} features in {output}\n{summary}")
+
+
+def main() -> None:
+    from .annotations import annotation_files, load
+    from .nlp.pipeline import build_nlp
+    from .scoring import report
+    from .train import split
+
+    logging.disable(logging.WARNING)
+    train_recs, dev_recs = split(load(annotation_files()), 0.15, 0)
+    print(train_contributions(train_recs, seed=0))
+    nlp = build_nlp()
+    pred = {r["id"]: doc._.kg_record for r, doc in zip(dev_recs, nlp.pipe(r["text"] for r in dev_recs))}
+    print(f"held-out ({len(dev_recs)} documents):")
+    print(report(score({r["id"]: r for r in dev_recs}, pred), by_type=False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
