@@ -89,6 +89,7 @@ class RelationExtractor:
         for p in cfg["self_reference"]:
             self.self_matcher.add(" ".join(p), [nlp.make_doc(" ".join(p))])
         self.appositions = {noun: rel for rel, nouns in cfg.get("appositions", {}).items() for noun in nouns}
+        self.apposition_openers = [opener.split() for opener in cfg["apposition_openers"]]
         self.apposition_gap = int(cfg.get("apposition_gap", 3))
         self.featurizer = Featurizer(self.negation, self.hedging, self.coordination)
         self.model: RelationModel | None = None
@@ -278,7 +279,8 @@ class RelationExtractor:
         return list(found.values())
 
     def _apposition_edges(self, doc: Doc, ents: list[Span], by_span: dict[tuple[int, int], Entity]) -> list[dict[str, Any]]:
-        """ "X, a [adjectives] T method" -> X BUILT_ON T; "X, a T model" -> X USES T (T a technique)."""
+        """ "X, a [adjectives] T method" (or "X: A T Method" in a title, "X is a T method") -> X BUILT_ON T;
+        "X, a T model" -> X USES T (T a technique)."""
         lowers = self._lowers(doc)
         out = []
         for x, t in zip(ents, ents[1:]):
@@ -286,7 +288,7 @@ class RelationExtractor:
             if head.type not in ("MODEL", "TECHNIQUE") or tail.type != "TECHNIQUE" or head is tail:
                 continue
             between = lowers[x.end: t.start]
-            if len(between) < 2 or between[:2] not in ([",", "a"], [",", "an"]) or len(between) - 2 > self.apposition_gap:
+            if len(between) < 2 or between[:2] not in self.apposition_openers or len(between) - 2 > self.apposition_gap:
                 continue
             relation = self.appositions.get(lowers[t.end]) if t.end < len(doc) else None
             if relation is None:
