@@ -23,7 +23,7 @@ from .acronyms import find_acronyms
 from .context import NOUN_TYPED, ContextMatcher
 from .gazetteer import load_gazetteer
 from .shapes import ShapeMatcher
-from .tokens import token_texts
+from .tokens import token_strings
 
 if not Doc.has_extension("kg_aliases"):
     Doc.set_extension("kg_aliases", default=None)
@@ -164,7 +164,7 @@ class KgEntities:
         if self.use_model:
             cands += [Candidate(e.start, e.end, e.label_, "ner") for e in doc.ents]
         pairs: list[tuple[Span, Span]] = []
-        words = token_texts(doc)
+        words = token_strings(doc)
         if self.use_rules:
             cands += self.rules.candidates(doc, words)
             for long, short, label in find_acronyms(doc, words, cands, self.broad):

@@ -32,6 +32,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 
 from .mentions import Entity, name_key
+from .tokens import token_strings
 
 NONE = "NONE"
 SYSTEM = ("MODEL", "TECHNIQUE")
@@ -101,19 +102,6 @@ class Featurizer:
     def __init__(self, negation: set[str], hedging: set[str], coordination: set[str]) -> None:
         self.negation = negation | hedging
         self.coordination = coordination
-        self.word_of: dict[int, str] = {}  # LOWER hash -> feature string, shared by all documents
-
-    def _words(self, doc: Doc) -> list[str]:
-        """Each token's feature string ("" for spaces), from the token hashes: Token objects are costly."""
-        word_of, strings = self.word_of, doc.vocab.strings
-        out = []
-        for h in doc.to_array(LOWER).tolist():
-            w = word_of.get(h)
-            if w is None:
-                lower = strings[h]
-                w = word_of[h] = "" if lower.isspace() else _word(lower)
-            out.append(w)
-        return out
 
     def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
                  triggers: list, self_refs: list[tuple[int, int, str]], rule_edges: list[dict[str, Any]]) -> list[Candidate]:
@@ -170,7 +158,7 @@ class Featurizer:
         for r in rule_edges:
             rules_of[(r["head"], r["tail"])].append(r)
 
-        words = self._words(doc)
+        words = ["" if w.isspace() else _word(w) for w in token_strings(doc, LOWER)]
 
         def toks(start: int, end: int) -> list[str]:
             out, i = [], start

@@ -6,7 +6,7 @@ from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
 
-def token_texts(doc: Doc) -> list[str]:
-    """The text of every token of DOC, read from the token hashes."""
+def token_strings(doc: Doc, attr: int = ORTH) -> list[str]:
+    """The ATTR string of every token of DOC (ORTH: its text, LOWER: lower-cased), from the token hashes."""
     strings = doc.vocab.strings
-    return [strings[h] for h in doc.to_array(ORTH).tolist()]
+    return [strings[h] for h in doc.to_array(attr).tolist()]
