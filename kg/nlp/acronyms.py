@@ -51,14 +51,15 @@ def _head_label(long: Span, heads: dict[str, str], default: str) -> str:
     return heads.get(last) or heads.get(last.rstrip("s")) or default
 
 
-def find_acronyms(doc: Doc, cands: Iterable[_Cand], broad: set[str]) -> Iterator[tuple[Span, Span, str]]:
-    """Yield (long form, acronym, label) for each "Long Form (ACR)" definition in DOC."""
+def find_acronyms(doc: Doc, words: list[str], cands: Iterable[_Cand], broad: set[str]) -> Iterator[tuple[Span, Span, str]]:
+    """Yield (long form, acronym, label) for each "Long Form (ACR)" definition in DOC (token texts WORDS)."""
     cfg = load_yaml("acronyms.yaml")
     heads = head_types()
     cands = list(cands)
-    for tok in doc[:-2]:
-        if tok.text != "(" or doc[tok.i + 2].text != ")" or not _is_acronym(doc[tok.i + 1].text):
+    for i in range(len(words) - 2):
+        if words[i] != "(" or words[i + 2] != ")" or not _is_acronym(words[i + 1]):
             continue
+        tok = doc[i]
         short = doc[tok.i + 1: tok.i + 2]
         core = short.text[:-1] if short.text.endswith("s") and short.text[:-1].isupper() else short.text
         sent_start = tok.sent.start

@@ -23,6 +23,7 @@ from .acronyms import find_acronyms
 from .context import NOUN_TYPED, ContextMatcher
 from .gazetteer import Entry, load_gazetteer
 from .shapes import ShapeMatcher
+from .tokens import token_strings
 
 if not Doc.has_extension("kg_aliases"):
     Doc.set_extension("kg_aliases", default=None)
@@ -65,14 +66,15 @@ class EntityRules:
         self.shapes = ShapeMatcher(load_yaml("patterns.yaml"))
         self.context = ContextMatcher(nlp)
 
-    def candidates(self, doc: Doc) -> list[Candidate]:
+    def candidates(self, doc: Doc, words: list[str]) -> list[Candidate]:
+        """Rule candidates of DOC; WORDS are its token texts."""
         out: list[Candidate] = []
         strings = doc.vocab.strings
         for matcher in (self.exact, self.lower):
             for match_id, start, end in matcher(doc):
                 label, source = self.labels[strings[match_id]]
                 out.append(Candidate(start, end, label, source))
-        out.extend(Candidate(s, e, label, rid) for s, e, label, rid in self.shapes([t.text for t in doc]))
+        out.extend(Candidate(s, e, label, rid) for s, e, label, rid in self.shapes(words))
         out.extend(Candidate(s, e, label, src) for s, e, label, src in self.context(doc))
         return out
 
@@ -163,24 +165,25 @@ class KgEntities:
         if self.use_model:
             cands += [Candidate(e.start, e.end, e.label_, "ner") for e in doc.ents]
         pairs: list[tuple[Span, Span]] = []
+        words = token_strings(doc)
         if self.use_rules:
-            cands += self.rules.candidates(doc)
-            for long, short, label in find_acronyms(doc, cands, self.broad):
+            cands += self.rules.candidates(doc, words)
+            for long, short, label in find_acronyms(doc, words, cands, self.broad):
                 pairs.append((long, short))
                 cands += [Candidate(long.start, long.end, label, "acronym"), Candidate(short.start, short.end, label, "acronym")]
-                cands += [Candidate(s, e, label, "acronym") for s, e in _occurrences(doc, short.text) if s != short.start]
+                cands += [Candidate(s, e, label, "acronym") for s, e in _occurrences(words, short.text) if s != short.start]
         cands = [self._retype(doc, t) for c in cands if (t := _trim(doc, c)) is not None]
         spans = [
             Span(doc, c.start, c.end, label=c.label, span_id=c.source)
             for c in _resolve(cands, self.mode)
         ]
         spans = [s for s in spans if self.filters.keep(s) and s.text.lower() not in self.broad]
-        doc.ents = filter_spans(spans + _propagate(doc, spans))
+        doc.ents = filter_spans(spans + _propagate(doc, words, spans))
         doc._.kg_aliases = [(lng.text, shr.text) for lng, shr in pairs]
         return doc
 
 
-def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
+def _propagate(doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
     """Other occurrences of a recognized name are mentions too (one sense per document).
 
     Only spans that do not overlap a recognized one are added, so relations in later
@@ -190,19 +193,18 @@ def _propagate(doc: Doc, spans: list[Span]) -> list[Span]:
     by_first: dict[str, list[Span]] = {}
     for s in sorted(spans, key=lambda s: s.start - s.end):  # longest first
         by_first.setdefault(s[0].text, []).append(s)
-    words = [t.text for t in doc]
     out: list[Span] = []
     for i, word in enumerate(words):
         if i in taken:
             continue
         for s in by_first.get(word, ()):
             n = len(s)
-            if words[i: i + n] == [t.text for t in s] and not taken.intersection(range(i, i + n)):
+            if words[i: i + n] == words[s.start: s.end] and not taken.intersection(range(i, i + n)):
                 out.append(Span(doc, i, i + n, label=s.label_, span_id=s.id_ or "ner"))
                 taken.update(range(i, i + n))
                 break
     return out
 
 
-def _occurrences(doc: Doc, text: str) -> list[tuple[int, int]]:
-    return [(t.i, t.i + 1) for t in doc if t.text == text or t.text == text + "s"]
+def _occurrences(words: list[str], text: str) -> list[tuple[int, int]]:
+    return [(i, i + 1) for i, w in enumerate(words) if w == text or w == text + "s"]

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 
 from .mentions import Entity, name_key
+from .tokens import token_strings
 
 NONE = "NONE"
 SYSTEM = ("MODEL", "TECHNIQUE")
@@ -50,6 +52,14 @@ def _word(lower: str) -> str:
 def _words(name: str) -> set[str]:
     """Lower-case words of a name, digits masked ("LLaMA-2 7B" -> llama, <n>, <n>b)."""
     return {re.sub(r"\d+", "<n>", w) for w in re.split(r"[^0-9a-z]+", name.lower()) if w}
+
+
+def _sentence_numbers(sents: list[Span], n_tokens: int) -> list[int]:
+    """The number of the sentence of each token."""
+    out = [0] * n_tokens
+    for si, s in enumerate(sents):
+        out[s.start: s.end] = [si] * (s.end - s.start)
+    return out
 
 
 def _bucket(n: int) -> str:
@@ -105,11 +115,12 @@ class Featurizer:
             if ent not in ents:
                 ents.append(ent)
         sents = list(doc.sents)
-        sent_of = {}
-        for si, s in enumerate(sents):
-            for m in mentions:
-                if s.start <= m.start < s.end:
-                    sent_of[(m.start, m.end)] = si
+        sent_at = _sentence_numbers(sents, len(doc))
+        sent_of = {(m.start, m.end): sent_at[m.start] for m in mentions}
+        ments_in_sent: dict[int, list[Span]] = defaultdict(list)
+        for m in mentions:
+            ments_in_sent[sent_at[m.start]].append(m)
+        ment_pos = {m.start: j for j, m in enumerate(mentions)}
         title_end = next((t.i for t in doc if t.is_space and "\n" in t.text), -1)
         n_sents = len(sents)
 
@@ -139,22 +150,15 @@ class Featurizer:
         roles = {id(e): role(e) for e in ents}
         trig_by_sent: dict[int, list] = defaultdict(list)
         for tr in triggers:
-            for si, s in enumerate(sents):
-                if s.start <= tr.start < s.end:
-                    trig_by_sent[si].append(tr)
-                    break
+            trig_by_sent[sent_at[tr.start]].append(tr)
         refs_by_sent: dict[int, list] = defaultdict(list)
-        for s0, e0, phrase in self_refs:
-            for si, s in enumerate(sents):
-                if s.start <= s0 < s.end:
-                    refs_by_sent[si].append((s0, e0, phrase))
-                    break
+        for ref in self_refs:
+            refs_by_sent[sent_at[ref[0]]].append(ref)
         rules_of: dict[tuple[str, str], list[dict]] = defaultdict(list)
         for r in rule_edges:
             rules_of[(r["head"], r["tail"])].append(r)
 
-        # token strings once per document: Token objects are costly to create in a hot loop
-        words = ["" if t.is_space else _word(t.lower_) for t in doc]
+        words = ["" if w.isspace() else _word(w) for w in token_strings(doc, LOWER)]
 
         def toks(start: int, end: int) -> list[str]:
             out, i = [], start
@@ -172,10 +176,17 @@ class Featurizer:
         ment_by_ent: dict[int, list[Span]] = defaultdict(list)
         for m in mentions:
             ment_by_ent[id(by_span[(m.start, m.end)])].append(m)
+        # per entity: its mentions by sentence, and the sentences of the paper's other systems
+        ment_sents: dict[int, dict[int, list[Span]]] = {}
+        for e in ents:
+            by_sent = ment_sents[id(e)] = defaultdict(list)
+            for m in ment_by_ent[id(e)]:
+                by_sent[sent_of[(m.start, m.end)]].append(m)
+        rival_sents = [(e, list(ment_sents[id(e)])) for e in ents if roles[id(e)] != "other" and e.type in SYSTEM]
 
         def list_start(m: Span, floor: int) -> Span:
             """The first mention of the coordination ("A, B and C") that M ends, not before FLOOR."""
-            j = mentions.index(m)
+            j = ment_pos[m.start]
             while j > 0 and mentions[j - 1].start >= floor:
                 gap = [w for w in words[mentions[j - 1].end: mentions[j].start] if w]
                 if len(gap) > 3 or any(w not in _LIST for w in gap):
@@ -183,8 +194,8 @@ class Featurizer:
                 j -= 1
             return mentions[j]
 
-        def first_sys(m: Span, s: Span) -> bool:
-            return not any(by_span[(x.start, x.end)].type in HEAD_TYPES for x in mentions if s.start <= x.start and x.end <= m.start)
+        def first_sys(m: Span, si: int) -> bool:
+            return not any(by_span[(x.start, x.end)].type in HEAD_TYPES for x in ments_in_sent[si] if x.end <= m.start)
 
         def pair_instance(hm: Span, tm: Span, si: int, tp: str) -> Instance:
             s = sents[si]
@@ -199,7 +210,7 @@ class Featurizer:
             btw = toks(a.end, b.start)
             n = len(btw)
             f += [f"o={o}", f"d={o}{_bucket(n)}", f"o={o}|{tp}"]
-            if first_sys(hm, s):
+            if first_sys(hm, si):
                 f.append(f"hfirst={o}")
             if n <= 8:
                 f.append(f"bs={o}:{' '.join(btw)}")
@@ -246,12 +257,11 @@ class Featurizer:
                 f.append("inlist")
                 tm = ls
             pre = toks(s.start, tm.start)
-            if first_sys(tm, s):
+            if first_sys(tm, si):
                 f.append("tfirst")
-            last = [sent_of[(m.start, m.end)] for m in ment_by_ent[id(h)] if sent_of[(m.start, m.end)] < si]
+            last = [x for x in ment_sents[id(h)] if x < si]
             f.append(f"hd={_bucket(si - max(last)) if last else 'none'}")
-            rivals = [sent_of[(m.start, m.end)] for e in ents if e is not h and roles[id(e)] != "other"
-                      and e.type in SYSTEM for m in ment_by_ent[id(e)] if sent_of[(m.start, m.end)] <= si]
+            rivals = [x for e, ss in rival_sents if e is not h for x in ss if x <= si]
             if rivals and (not last or max(rivals) > max(last)):
                 f.append("rival")
             for w in set(pre[-6:]):
@@ -280,7 +290,7 @@ class Featurizer:
             for p in set(refs):
                 f.append(f"cs={p}")
             f.append(f"cs_any={bool(refs)}|{tt}")
-            prior = [m for m in mentions if s.start <= m.start and m.end <= tm.start]
+            prior = [m for m in ments_in_sent[si] if m.end <= tm.start]
             sys_prior = [m for m in prior if by_span[(m.start, m.end)].type in HEAD_TYPES]
             f.append(f"cm={_bucket(len(sys_prior))}")
             if prior:
@@ -295,6 +305,8 @@ class Featurizer:
             return Instance(s, "self", out, near, before)
 
         keys = {id(e): name_key(e.name) for e in ents}
+        name_feats = {id(e): ([f"g:tw={w}|{e.type}" for w in ws], [f"g:hw={w}|{e.type}" for w in ws])
+                      for e in ents for ws in [_words(e.name)]}
         cands: list[Candidate] = []
         for h in ents:
             if h.type not in HEAD_TYPES:
@@ -306,13 +318,8 @@ class Featurizer:
                     continue
                 tp = f"{h.type}>{t.type}"
                 inst: list[Instance] = []
-                h_sents: dict[int, list[Span]] = defaultdict(list)
-                for m in ment_by_ent[id(h)]:
-                    h_sents[sent_of[(m.start, m.end)]].append(m)
-                t_sents: dict[int, list[Span]] = defaultdict(list)
-                for m in ment_by_ent[id(t)]:
-                    t_sents[sent_of[(m.start, m.end)]].append(m)
-                for si, tms in t_sents.items():
+                h_sents = ment_sents[id(h)]
+                for si, tms in ment_sents[id(t)].items():
                     if si in h_sents:
                         hm, tm = min(((a, b) for a in h_sents[si] for b in tms),
                                      key=lambda p: abs(p[0].start - p[1].start))
@@ -327,7 +334,7 @@ class Featurizer:
                      f"g:hn={hk}", f"g:tn={keys[id(t)]}|{t.type}"]
                 if id(t) in in_title:
                     g.append("g:tt")
-                g += [f"g:tw={w}|{t.type}" for w in _words(t.name)] + [f"g:hw={w}|{h.type}" for w in _words(h.name)]
+                g += name_feats[id(t)][0] + name_feats[id(h)][1]
                 for r in rules_of.get((h.name, t.name), []):
                     g += [f"g:rule={r['relation']}", f"g:rid={r['rule']}", f"g:rule={r['relation']}|{hr}"]
                 for r in rules_of.get((t.name, h.name), []):
@@ -391,10 +398,10 @@ class RelationModel:
         default = self.thresholds.get("*", 0.5)
         second = self.thresholds.get("second_head", 1.01)
         picked = []
-        for k, p in enumerate(P):
-            i = max(rel_idx, key=lambda j: p[j])
-            if p[i] >= self.thresholds.get(self.classes[i], default):
-                picked.append((k, i, float(p[i])))
+        best_rel = np.array(rel_idx)[P[:, rel_idx].argmax(axis=1)]  # the first of equal ones wins
+        for k, i in enumerate(best_rel.tolist()):
+            if P[k, i] >= self.thresholds.get(self.classes[i], default):
+                picked.append((k, i, float(P[k, i])))
         top: dict[tuple[str, int], float] = {}
         for k, i, conf in picked:
             top[(pairs[k][1], i)] = max(top.get((pairs[k][1], i), 0.0), conf)

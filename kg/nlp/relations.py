@@ -19,10 +19,12 @@ are the output.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -30,6 +32,7 @@ from spacy.tokens import Doc, Span
 from ..rules import load_yaml
 from .mentions import Entity
 from .relation_model import Featurizer, RelationModel
+from .tokens import token_strings
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model_relations"
 _NUM = re.compile(r"\d")
@@ -123,10 +126,11 @@ class RelationExtractor:
             in_ent.update(range(ent.start, ent.end))
         taken: set[int] = set()
         out: list[Trigger] = []
+        sent_starts = [sent.start for sent in doc.sents] if by_span else []
         for (s, e), rules in sorted(by_span.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0])):
             if any(i in taken or i in in_ent for i in range(s, e)):
                 continue
-            sent_start = doc[s].sent.start
+            sent_start = sent_starts[bisect_right(sent_starts, s) - 1]
             kept = tuple(
                 r for r in rules
                 if not r.needs_number or any(_NUM.search(t.text) for t in doc[max(sent_start, s - r.needs_number): s])
@@ -147,7 +151,7 @@ class RelationExtractor:
         """Lower-cased token strings, computed once per document (Token objects are costly)."""
         cached = doc.user_data.get(_LOWERS)
         if cached is None:
-            cached = doc.user_data[_LOWERS] = [t.lower_ for t in doc]
+            cached = doc.user_data[_LOWERS] = token_strings(doc, LOWER)
         return cached
 
     def _rights(self, doc: Doc, sent: Span, te: int, mentions: list[Span], types: frozenset[str], by_span: dict,
