@@ -27,8 +27,9 @@ from .nlp.entities import EntityRules
 from .nlp.gazetteer import Entry, load_gazetteer
 from .nlp.contribution_model import entity_keys
 from .nlp.mentions import group_mentions, name_key
-from .nlp.relation_model import NONE, RelationModel
-from .relation_training import _fold, _matrix, _vocab, fit, prune
+from .nlp.linear import LinearModel
+from .nlp.relation_model import NONE
+from .linear_training import fit, fold, matrix, prune, vocabulary
 from .scoring import entity_index, key, score
 
 CONTRIBUTION = "CONTRIBUTION"
@@ -52,7 +53,7 @@ def examples(records: list[dict[str, Any]], nlp, seed: int, k: int = 5) -> list[
     "known name" features look like those of an unseen document.
     """
     finder = ContributionFinder(nlp, model_dir=None)
-    folds = [_fold(r["id"], k, seed) for r in records]
+    folds = [fold(r["id"], k, seed) for r in records]
     component = nlp.get_pipe("kg_entities")
     shipped = component.rules
     out: dict[str, list] = {}
@@ -75,14 +76,14 @@ def examples(records: list[dict[str, Any]], nlp, seed: int, k: int = 5) -> list[
     return [out[r["id"]] for r in records]
 
 
-def train_model(docs: list[list[tuple]], seed: int, min_count: int = 2) -> RelationModel:
-    vocab = _vocab(docs, min_count)
-    rows, y = _matrix(docs, vocab, CLASSES)
-    W, b = fit(rows, y, len(vocab), seed, epochs=30, n_classes=len(CLASSES))
-    return RelationModel(vocab, W, b, CLASSES, {"*": 0.5})
+def train_model(docs: list[list[tuple]], seed: int, min_count: int = 2) -> LinearModel:
+    vocab = vocabulary(docs, min_count)
+    rows, y = matrix(docs, vocab, CLASSES)
+    W, b = fit(rows, y, len(vocab), len(CLASSES), seed, epochs=30)
+    return LinearModel(vocab, W, b, CLASSES, {"*": 0.5})
 
 
-def _predicted(model: RelationModel, docs: list[list[tuple]], records: list[dict], threshold: float) -> dict[str, dict]:
+def _predicted(model: LinearModel, docs: list[list[tuple]], records: list[dict], threshold: float) -> dict[str, dict]:
     out = {}
     for rows, rec in zip(docs, records):
         probs = model.probs([r[0] for r in rows])[:, 1] if rows else []
@@ -92,7 +93,7 @@ def _predicted(model: RelationModel, docs: list[list[tuple]], records: list[dict
 
 def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, k: int = 5) -> tuple[float, str]:
     """The probability threshold with the best K-fold cross-validated contribution F1."""
-    folds = [_fold(r["id"], k, seed) for r in records]
+    folds = [fold(r["id"], k, seed) for r in records]
     models = [train_model([d for d, g in zip(docs, folds) if g != f], seed) for f in range(k)]
     gold = {r["id"]: r for r in records}
     rows = []

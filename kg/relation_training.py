@@ -13,16 +13,15 @@ to OUTPUT (kg/model_relations by default), which the pipeline loads when present
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .graph import RELATION_TYPES
+from .linear_training import fit, fold, matrix, prune, vocabulary
 from .nlp.relation_model import NONE, RelationModel
 from .nlp.relations import MODEL_DIR
 from .scoring import SYMMETRIC, entity_index, key
@@ -104,84 +103,11 @@ def examples(prepared: list[tuple], extractor) -> list[list[tuple[list[str], lis
 
 # -- the model ------------------------------------------------------------------------------
 
-def _vocab(docs: list[list[tuple]], min_count: int) -> dict[str, int]:
-    counts: Counter = Counter()
-    for rows in docs:
-        for feats, *_ in rows:
-            counts.update(feats)
-    kept = sorted(f for f, n in counts.items() if n >= min_count)
-    return {f: i for i, f in enumerate(kept)}
-
-
-def _matrix(docs: list[list[tuple]], vocab: dict[str, int], classes: list[str] = CLASSES) -> tuple[list[np.ndarray], np.ndarray]:
-    rows, ys = [], []
-    for d in docs:
-        for feats, labels, *_ in d:
-            ix = np.array(sorted(vocab[f] for f in feats if f in vocab), dtype=np.int64)
-            for lab in labels or [NONE]:
-                rows.append(ix)
-                ys.append(classes.index(lab))
-    return rows, np.array(ys, dtype=np.int64)
-
-
-def fit(rows: list[np.ndarray], y: np.ndarray, n_features: int, seed: int, epochs: int = 20, lr: float = 0.05,
-        l2: float = 1e-4, batch: int = 128, none_weight: float = 1.0, n_classes: int = len(CLASSES)) -> tuple[np.ndarray, np.ndarray]:
-    """Multinomial logistic regression by mini-batch AdaGrad on sparse binary rows (deterministic).
-
-    Class 0 is the "nothing" class that NONE_WEIGHT scales.
-    """
-    n_cls = n_classes
-    W = np.zeros((n_features, n_cls), dtype=np.float64)
-    b = np.zeros(n_cls, dtype=np.float64)
-    gW_acc = np.full((n_features, n_cls), 1e-8)
-    gb_acc = np.full(n_cls, 1e-8)
-    rng = np.random.default_rng(seed)
-    lens = np.array([len(r) for r in rows])
-    sw = np.where(y == 0, none_weight, 1.0)
-    n = len(rows)
-    for _ in range(epochs):
-        perm = rng.permutation(n)
-        for k in range(0, n, batch):
-            bi = perm[k: k + batch]
-            idx = np.concatenate([rows[i] for i in bi])
-            seg = np.repeat(np.arange(len(bi)), lens[bi])
-            starts = np.concatenate([[0], np.cumsum(lens[bi])[:-1]])
-            Z = np.add.reduceat(W[idx], starts, axis=0) if len(idx) else np.zeros((len(bi), n_cls))
-            Z[lens[bi] == 0] = 0.0
-            Z += b
-            Z -= Z.max(axis=1, keepdims=True)
-            P = np.exp(Z)
-            P /= P.sum(axis=1, keepdims=True)
-            G = P
-            G[np.arange(len(bi)), y[bi]] -= 1.0
-            G *= sw[bi][:, None] / len(bi)
-            uniq, inv = np.unique(idx, return_inverse=True)
-            gu = np.empty((len(uniq), n_cls))
-            Gs = G[seg]
-            for c in range(n_cls):
-                gu[:, c] = np.bincount(inv, weights=Gs[:, c], minlength=len(uniq))
-            gu += l2 * W[uniq]
-            gW_acc[uniq] += gu * gu
-            W[uniq] -= lr * gu / np.sqrt(gW_acc[uniq])
-            gbb = G.sum(axis=0)
-            gb_acc += gbb * gbb
-            b -= lr * gbb / np.sqrt(gb_acc)
-    return W, b
-
-
 def train_model(docs: list[list[tuple]], seed: int, min_count: int = 2, **kw) -> RelationModel:
-    vocab = _vocab(docs, min_count)
-    rows, y = _matrix(docs, vocab)
-    W, b = fit(rows, y, len(vocab), seed, **kw)
+    vocab = vocabulary(docs, min_count)
+    rows, y = matrix(docs, vocab, CLASSES)
+    W, b = fit(rows, y, len(vocab), len(CLASSES), seed, **kw)
     return RelationModel(vocab, W, b, CLASSES, {"*": 0.5})
-
-
-def prune(model: RelationModel, tol: float = 0.02) -> RelationModel:
-    """Drop features whose weights all stay within TOL of zero: a smaller file, the same decisions."""
-    keep = np.abs(model.W).max(axis=1) > tol
-    feats = sorted(model.vocab, key=model.vocab.get)
-    vocab = {f: i for i, f in enumerate(f for f, k in zip(feats, keep) if k)}
-    return RelationModel(vocab, model.W[keep], model.b, model.classes, model.thresholds, model.meta)
 
 
 # -- thresholds by cross-validation -------------------------------------------------------
@@ -200,10 +126,6 @@ def predicted_edges(model: RelationModel, docs: list[list[tuple]], records: list
     return out
 
 
-def _fold(rec_id: str, k: int, seed: int) -> int:
-    return int(hashlib.sha1(f"{seed}:fold:{rec_id}".encode()).hexdigest()[:8], 16) % k
-
-
 def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, extra: list[list[tuple]] | None = None,
                      k: int = 5, grid: tuple[float, ...] = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7),
                      min_precision: float = 0.0, **kw) -> tuple[float, str]:
@@ -213,7 +135,7 @@ def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, ex
     """
     from .scoring import score
 
-    folds = [_fold(r["id"], k, seed) for r in records]
+    folds = [fold(r["id"], k, seed) for r in records]
     extra = extra or [[] for _ in docs]
     models = [train_model([d for d, g in zip(docs, folds) if g != f] + [d for d, g in zip(extra, folds) if g != f],
                           seed, **kw) for f in range(k)]

@@ -18,20 +18,18 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .nlp.entity_typer import CLASSES, MODEL_DIR, entity_features, recognizer_features, title_end
 from .nlp.mentions import group_mentions
-from .nlp.relation_model import RelationModel
-from .relation_training import fit, prune
+from .nlp.linear import LinearModel
+from .linear_training import fit, matrix, prune, vocabulary
 from .scoring import entity_index, key, report, score
 
 
-def examples(records: list[dict[str, Any]], nlp) -> list[tuple[list[str], str]]:
-    """(features, label) of every annotated and every recognized entity of RECORDS."""
+def examples(records: list[dict[str, Any]], nlp) -> list[tuple[list[str], list[str]]]:
+    """(features, [type]) of every annotated and every recognized entity of RECORDS ([] for NONE)."""
     from .annotations import entity_spans
 
-    out: list[tuple[list[str], str]] = []
+    out: list[tuple[list[str], list[str]]] = []
     for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), disable=["kg_record"])):
         annotated = rec.get("entities", [])
         index = entity_index(annotated)
@@ -41,11 +39,11 @@ def examples(records: list[dict[str, Any]], nlp) -> list[tuple[list[str], str]]:
             hit = next((index[key(n)][0] for n in [ent.name, *ent.aliases] if key(n) in index), None)
             if hit is not None and annotated[hit].get("optional"):
                 continue  # neither right nor wrong: do not teach either
-            label = annotated[hit]["type"] if hit is not None else "NONE"
-            out.append((entity_features(doc, ent, end) + recognizer_features(ent), label))
+            labels = [annotated[hit]["type"]] if hit is not None else []
+            out.append((entity_features(doc, ent, end) + recognizer_features(ent), labels))
         doc.ents = entity_spans(doc, annotated)
         gold, _ = group_mentions(doc, [(e["name"], a) for e in annotated for a in e.get("aliases", [])])
-        out += [(entity_features(doc, ent, end), ent.type) for ent in gold]
+        out += [(entity_features(doc, ent, end), [ent.type]) for ent in gold]
     return out
 
 
@@ -56,16 +54,14 @@ def train_typer(train_records: list[dict[str, Any]], seed: int, output: Path = M
     from .nlp.pipeline import build_nlp
 
     rows = examples(train_records, build_nlp(model=ner_model or NER_DIR))
-    counts = Counter(f for feats, _ in rows for f in feats)
-    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
-    X = [np.array(sorted(vocab[f] for f in feats if f in vocab), dtype=np.int64) for feats, _ in rows]
-    y = np.array([CLASSES.index(label) for _, label in rows], dtype=np.int64)
-    W, b = fit(X, y, len(vocab), seed, n_classes=len(CLASSES))
-    model = prune(RelationModel(vocab, W, b, CLASSES, {}))
+    vocab = vocabulary([rows], min_count)
+    X, y = matrix([rows], vocab, CLASSES)
+    W, b = fit(X, y, len(vocab), len(CLASSES), seed)
+    model = prune(LinearModel(vocab, W, b, CLASSES, {}))
     output = Path(output)
     model.save(output, {"seed": seed, "documents": len(train_records), "features": len(model.vocab)})
     size = sum(p.stat().st_size for p in output.iterdir())
-    labels = Counter(label for _, label in rows)
+    labels = Counter(CLASSES[i] for i in y.tolist())
     return (f"entity typer: {len(train_records)} documents, {len(rows)} examples "
             f"({', '.join(f'{c} {labels[c]}' for c in CLASSES)}), {len(model.vocab)} features, "
             f"{size / 1e6:.2f} MB in {output}")

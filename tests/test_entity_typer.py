@@ -8,7 +8,7 @@ import pytest
 from kg.nlp.entity_typer import CLASSES, EntityTyper, entity_features, name_features
 from kg.nlp.mentions import group_mentions
 from kg.nlp.pipeline import build_nlp
-from kg.nlp.relation_model import RelationModel
+from kg.nlp.linear import LinearModel
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def _typer_that_maps(feature: str, label: str) -> EntityTyper:
     b = np.zeros(len(CLASSES))
     b[CLASSES.index("TECHNIQUE")] = 1.0
     typer = EntityTyper(None)
-    typer.model = RelationModel({feature: 0}, W, b, CLASSES, {})
+    typer.model = LinearModel({feature: 0}, W, b, CLASSES, {})
     return typer
 
 

@@ -19,7 +19,7 @@ from ..rules import load_yaml
 from .contribution_model import Cue, featurize, title_prefix
 from .gazetteer import load_gazetteer
 from .mentions import Entity, name_key
-from .relation_model import RelationModel
+from .linear import LinearModel
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model_contributions"
 _WINDOW = 12
@@ -44,7 +44,7 @@ class ContributionFinder:
         self.self_words = set(cfg["self_words"])
         self.nouns: dict[str, str] = cfg["nouns"]
         has_model = model_dir is not None and (Path(model_dir) / "weights.npz").is_file()
-        self.model = RelationModel.load(Path(model_dir)) if has_model else None
+        self.model = LinearModel.load(Path(model_dir)) if has_model else None
         self.known = gazetteer_keys()
 
     def cues(self, doc: Doc) -> list[Cue]:

@@ -18,7 +18,8 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from .mentions import Entity
-from .relation_model import RelationModel, _word
+from .linear import LinearModel
+from .tokens import feature_word
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model_typer"
 CLASSES = ["NONE", "BENCHMARK", "HARDWARE", "METRIC", "MODEL", "TASK", "TECHNIQUE"]
@@ -60,8 +61,8 @@ def entity_features(doc: Doc, ent: Entity, end_of_title: int) -> list[str]:
     for alias in ent.aliases:
         f.update("a:" + x for x in name_features(alias))
     for m in ent.mentions:
-        left = [_word(t.lower_) for t in doc[max(0, m.start - 2): m.start] if not t.is_space]
-        right = [_word(t.lower_) for t in doc[m.end: m.end + 2] if not t.is_space]
+        left = [feature_word(t.lower_) for t in doc[max(0, m.start - 2): m.start] if not t.is_space]
+        right = [feature_word(t.lower_) for t in doc[m.end: m.end + 2] if not t.is_space]
         if left:
             f.add(f"L1={left[-1]}")
             f.add(f"L2={' '.join(left)}")
@@ -71,8 +72,8 @@ def entity_features(doc: Doc, ent: Entity, end_of_title: int) -> list[str]:
         if left and right:
             f.add(f"LR={left[-1]}_{right[0]}")
         sent = m.sent
-        f.update("lw=" + _word(t.lower_) for t in doc[max(sent.start, m.start - _WINDOW): m.start] if t.is_alpha)
-        f.update("rw=" + _word(t.lower_) for t in doc[m.end: min(sent.end, m.end + _WINDOW)] if t.is_alpha)
+        f.update("lw=" + feature_word(t.lower_) for t in doc[max(sent.start, m.start - _WINDOW): m.start] if t.is_alpha)
+        f.update("rw=" + feature_word(t.lower_) for t in doc[m.end: min(sent.end, m.end + _WINDOW)] if t.is_alpha)
         if m.start < end_of_title:
             f.add("title")
             if m.end < len(doc) and doc[m.end].text == ":":
@@ -98,7 +99,7 @@ class EntityTyper:
 
     def __init__(self, model_dir: Path | None = MODEL_DIR) -> None:
         has = model_dir is not None and (Path(model_dir) / "weights.npz").exists()
-        self.model = RelationModel.load(Path(model_dir)) if has else None
+        self.model = LinearModel.load(Path(model_dir)) if has else None
 
     def __call__(self, doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity],
                  keep: list[Entity] = ()) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:

@@ -19,34 +19,24 @@ evidence.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
-from functools import lru_cache
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 
+from .linear import LinearModel
 from .mentions import Entity, name_key
-from .tokens import token_strings
+from .tokens import feature_word, token_strings
 
 NONE = "NONE"
 SYSTEM = ("MODEL", "TECHNIQUE")
 HEAD_TYPES = ("MODEL", "TECHNIQUE", "HARDWARE")
 TAIL_TYPES = ("MODEL", "TECHNIQUE", "HARDWARE", "BENCHMARK", "TASK")
 _LIST = {",", "and", "or", "(", ")", "as", "well", "&", "/", "the", "e.g.", "i.e.", "both", "either", "including"}
-_DIGIT = re.compile(r"\d")
-_ALPHA = re.compile(r"[a-z]{2,}")
-
-
-@lru_cache(maxsize=65536)
-def _word(lower: str) -> str:
-    """A token's feature string: numbers ("3.5", "2x", "40%") fold into "<num>"."""
-    return "<num>" if _DIGIT.search(lower) and not _ALPHA.search(lower) else lower
 
 
 def _words(name: str) -> set[str]:
@@ -158,7 +148,7 @@ class Featurizer:
         for r in rule_edges:
             rules_of[(r["head"], r["tail"])].append(r)
 
-        words = ["" if w.isspace() else _word(w) for w in token_strings(doc, LOWER)]
+        words = ["" if w.isspace() else feature_word(w) for w in token_strings(doc, LOWER)]
 
         def toks(start: int, end: int) -> list[str]:
             out, i = [], start
@@ -346,45 +336,8 @@ class Featurizer:
         return cands
 
 
-class RelationModel:
-    """Multinomial logistic regression over sparse binary features (weights in model_relations/)."""
-
-    def __init__(self, vocab: dict[str, int], weights: np.ndarray, bias: np.ndarray, classes: list[str],
-                 thresholds: dict[str, float], meta: dict | None = None) -> None:
-        self.vocab, self.W, self.b, self.classes = vocab, weights.astype(np.float32), bias.astype(np.float32), classes
-        self.thresholds = thresholds
-        self.meta = meta or {}
-
-    @classmethod
-    def load(cls, folder: Path) -> "RelationModel":
-        data = np.load(folder / "weights.npz", allow_pickle=False)
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        vocab = {f: i for i, f in enumerate(data["features"].tolist())}
-        return cls(vocab, data["weights"], data["bias"], meta["classes"], meta["thresholds"], meta)
-
-    def save(self, folder: Path, extra: dict | None = None) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        feats = sorted(self.vocab, key=self.vocab.get)
-        np.savez_compressed(folder / "weights.npz", features=np.array(feats), weights=self.W.astype(np.float16),
-                            bias=self.b.astype(np.float32))
-        meta = {"classes": self.classes, "thresholds": self.thresholds, **(extra or {})}
-        (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-
-    def probs(self, features: list[list[str]]) -> np.ndarray:
-        """Class probabilities, one row per feature list (one gather and one segmented sum per call)."""
-        vocab = self.vocab
-        cols: list[int] = []
-        starts: list[int] = []
-        for fs in features:
-            starts.append(len(cols))
-            cols.extend(j for j in map(vocab.get, fs) if j is not None)
-        z = np.tile(self.b, (len(features), 1))
-        if cols:
-            sums = np.add.reduceat(self.W[cols], np.minimum(starts, len(cols) - 1), axis=0)
-            has = np.diff([*starts, len(cols)]) > 0  # reduceat gives a row even for empty segments
-            z[has] += sums[has]
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        return z / z.sum(axis=1, keepdims=True)
+class RelationModel(LinearModel):
+    """The relation classifier: a linear model over pair features, and how its scores become edges."""
 
     def decide(self, pairs: list[tuple[str, str]], P: np.ndarray) -> list[tuple[int, int, float]]:
         """(pair index, class index, confidence) of the edges to emit, given each pair's class probabilities.
