@@ -226,3 +226,13 @@ def test_apposition_gives_built_on_and_uses(nlp, rules):
     assert ("ZetaLM", "USES", "Transformer") in edges
     edges = run(nlp, rules, "We compare ZetaLM, a Transformer trained on code.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
     assert ("ZetaLM", "BUILT_ON", "Transformer") not in edges and ("ZetaLM", "USES", "Transformer") not in edges
+
+
+def test_title_colon_and_copula_open_appositions(nlp, rules):
+    edges = run(nlp, rules, "QuipQuant: A Post-Training Quantization Method for LLMs",
+                {"QuipQuant": M, "Post-Training Quantization": "TECHNIQUE"})
+    assert ("QuipQuant", "BUILT_ON", "Post-Training Quantization") in edges
+    edges = run(nlp, rules, "ZetaLM is a Transformer model with 7B parameters.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
+    assert ("ZetaLM", "USES", "Transformer") in edges
+    edges = run(nlp, rules, "ZetaLM uses a Transformer model.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
+    assert ("ZetaLM", "USES", "Transformer") in edges and ("ZetaLM", "BUILT_ON", "Transformer") not in edges
