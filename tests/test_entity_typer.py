@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from kg.nlp.entity_typer import CLASSES, EntityTyper, entity_features, name_features
+from kg.nlp.linear import LinearModel
 from kg.nlp.mentions import group_mentions
 from kg.nlp.pipeline import build_nlp
-from kg.nlp.linear import LinearModel
+from kg.typer_training import examples
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +83,18 @@ def test_shipped_typer_drops_a_generic_title_phrase(nlp):
     after = [e["name"] for e in nlp(text)._.kg_record["entities"]]
     assert "Sparse experts" in before and "Sparse experts" not in after
     assert {"ZipSpec", "Mixtral-8x7B", "MMLU"} <= set(after)
+
+
+def test_training_examples_label_recognized_entities_by_annotation(nlp):
+    text = "A study\n\nWe train TorvaNet with LoRA on ImageNet and report accuracy."
+    record = {"id": "t", "text": text, "entities": [
+        {"name": "TorvaNet", "type": "MODEL"}, {"name": "ImageNet", "type": "BENCHMARK"},
+        {"name": "LoRA", "type": "TECHNIQUE", "optional": True}]}
+    rows = examples([record], nlp)
+    recognized = [(f, labels) for f, labels in rows if any(x.startswith("cur=") for x in f)]
+    annotated = [(f, labels) for f, labels in rows if not any(x.startswith("cur=") for x in f)]
+    by_name = {next(x[3:] for x in f if x.startswith("fw=")): labels for f, labels in recognized}
+    assert by_name["torvanet"] == ["MODEL"] and by_name["imagenet"] == ["BENCHMARK"]
+    assert by_name["accuracy"] == []  # recognized, not annotated: NONE
+    assert "lora" not in by_name  # optional: teaches nothing
+    assert sorted(labels for _, labels in annotated) == [["BENCHMARK"], ["MODEL"]]
