@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 
 from .linear import LinearModel
 from .mentions import Entity, name_key
-from .tokens import feature_word, token_strings
+from .tokens import doc_tokens
 
 NONE = "NONE"
 SYSTEM = ("MODEL", "TECHNIQUE")
@@ -111,7 +110,7 @@ class Featurizer:
         for m in mentions:
             ments_in_sent[sent_at[m.start]].append(m)
         ment_pos = {m.start: j for j, m in enumerate(mentions)}
-        title_end = next((t.i for t in doc if t.is_space and "\n" in t.text), -1)
+        title_end = doc_tokens(doc).title_end
         n_sents = len(sents)
 
         def sent_pos(si: int) -> str:
@@ -148,7 +147,7 @@ class Featurizer:
         for r in rule_edges:
             rules_of[(r["head"], r["tail"])].append(r)
 
-        words = ["" if w.isspace() else feature_word(w) for w in token_strings(doc, LOWER)]
+        words = doc_tokens(doc).words
 
         def toks(start: int, end: int) -> list[str]:
             out, i = [], start
