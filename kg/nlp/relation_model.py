@@ -20,6 +20,7 @@ evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -372,22 +373,26 @@ class RelationModel(LinearModel):
         """The model's edges (see ``decide``) and the rule edges, each with evidence and a combined confidence.
 
         An edge both the model and a rule give is the most reliable: its confidence is raised to
-        (p + 1) / 2. An edge only the model gives keeps its probability p. A rule edge the model
-        does not confirm keeps a blend of the rule's base confidence and the model's probability
-        for it, so it ranks below confirmed edges.
+        (p + 1) / 2. An edge only the model gives keeps its probability p, unless only negated or
+        hedged statements ("X does not outperform Y", "X may outperform Y") express it. A rule edge
+        the model does not confirm keeps a blend of the rule's base confidence and the model's
+        probability for it, so it ranks below confirmed edges.
         """
         rules_by = {(r["head"], r["relation"], r["tail"]): r for r in rule_edges}
-        out: dict[tuple[str, str, str], dict[str, Any]] = {}
         P = self.probs([c.features for c in cands]) if cands else np.zeros((0, len(self.classes)))
+        kept: list[tuple[Candidate, int, float, dict | None, list[bool | None]]] = []
         for k, i, conf in self.decide([(c.head.name, c.tail.name) for c in cands], P):
-            c = cands[k]
-            key = (c.head.name, self.classes[i], c.tail.name)
-            rule = rules_by.get(key)
-            if rule is None and self.classes[i] == "COMPARABLE_TO":
-                rule = rules_by.get((c.tail.name, self.classes[i], c.head.name))
-            edge = self._edge(c, self.classes[i], i, (conf + 1) / 2 if rule else conf, rule)
-            if edge is not None:
-                out[key] = edge
+            c, rel = cands[k], self.classes[i]
+            rule = rules_by.get((c.head.name, rel, c.tail.name))
+            if rule is None and rel == "COMPARABLE_TO":
+                rule = rules_by.get((c.tail.name, rel, c.head.name))
+            stances = [inst.stance(rel) for inst in c.instances]
+            if rule is None and False in stances and True not in stances:
+                continue
+            kept.append((c, i, (conf + 1) / 2 if rule else conf, rule, stances))
+        out: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for (c, i, conf, rule, stances), scores in zip(kept, self._instance_probs([c for c, *_ in kept])):
+            out[(c.head.name, self.classes[i], c.tail.name)] = self._edge(c, i, conf, rule, stances, scores[:, i])
         by_pair = {(c.head.name, c.tail.name): k for k, c in enumerate(cands)}
         for key, r in rules_by.items():
             h, rel, t = key
@@ -398,14 +403,17 @@ class RelationModel(LinearModel):
             out[key] = {**r, "rule": r["rule"], "confidence": round(0.6 * r["confidence"] + 0.4 * p, 3)}
         return list(out.values())
 
-    def _edge(self, c: Candidate, rel: str, i: int, conf: float, rule_edge: dict | None) -> dict[str, Any] | None:
-        """The edge with its best supporting sentence, trigger and rule; None when only negated or hedged
-        statements ("X does not outperform Y", "X may outperform Y") express it."""
-        stances = [inst.stance(rel) for inst in c.instances]
-        if False in stances and True not in stances and rule_edge is None:
-            return None
-        glob = [f for f in c.features if f.startswith("g:")]
-        scores = self.probs([glob + inst.features for inst in c.instances])[:, i]
+    def _instance_probs(self, cands: list[Candidate]) -> list[np.ndarray]:
+        """Class probabilities of each instance of each candidate, scored with the pair's own features
+        (one model call for all)."""
+        P = self.probs([_pair_features(c.features) + inst.features for c in cands for inst in c.instances])
+        return np.split(P, np.cumsum([len(c.instances) for c in cands[:-1]])) if cands else []
+
+    def _edge(self, c: Candidate, i: int, conf: float, rule_edge: dict | None, stances: list[bool | None],
+              scores: np.ndarray) -> dict[str, Any]:
+        """The edge with its best supporting sentence (by SCORES, the instances' probabilities of
+        relation I; asserting ones first), trigger and rule."""
+        rel = self.classes[i]
         order = sorted(range(len(c.instances)), key=lambda k: (stances[k] is False, -scores[k]))
         inst = c.instances[order[0]]
         if rule_edge is not None:
@@ -416,3 +424,8 @@ class RelationModel(LinearModel):
             trigger, rule = inst.cue(rel), f"model:{inst.kind}"
         return {"head": c.head.name, "relation": rel, "tail": c.tail.name, "evidence": evidence,
                 "start": sent_start, "end": sent_end, "trigger": trigger, "rule": rule, "confidence": round(conf, 3)}
+
+
+def _pair_features(features: list[str]) -> list[str]:
+    """The features of the pair itself ("g:..."): a contiguous run of a candidate's sorted features."""
+    return features[bisect_left(features, "g:"): bisect_left(features, "g;")]

@@ -4,7 +4,6 @@ loops), the feature string of a word, and a per-document view of the token data 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,24 +38,28 @@ class DocTokens:
     words: list[str]  # feature_word of the lower-cased text; "" for whitespace
     alpha: list[bool]
     sent_starts: list[int]  # first token of each sentence, as doc.sents gives them
+    sent_of: list[int]  # the number of the sentence of each token
     title_end: int  # the first whitespace token with a line break (-1: none)
 
     @classmethod
     def of(cls, doc: Doc) -> "DocTokens":
         lower = token_strings(doc, LOWER)
         flags = doc.to_array([IS_ALPHA, SENT_START]).reshape(len(doc), 2)
+        is_start = flags[:, 1] == 1
+        is_start[:1] = True
         return cls(
             lower=lower,
             words=["" if w.isspace() else feature_word(w) for w in lower],
             alpha=flags[:, 0].astype(bool).tolist(),
-            sent_starts=[0, *(np.flatnonzero(flags[1:, 1] == 1) + 1).tolist()] if lower else [],
+            sent_starts=np.flatnonzero(is_start).tolist(),
+            sent_of=(np.cumsum(is_start) - 1).tolist(),
             title_end=next((i for i, w in enumerate(lower) if w.isspace() and "\n" in w), -1),
         )
 
     def sentence(self, i: int) -> tuple[int, int]:
         """Start and end of the sentence of token I (the sentence ``doc[i].sent`` gives)."""
-        k = bisect_right(self.sent_starts, i)
-        return self.sent_starts[k - 1], self.sent_starts[k] if k < len(self.sent_starts) else len(self.lower)
+        k = self.sent_of[i]
+        return self.sent_starts[k], self.sent_starts[k + 1] if k + 1 < len(self.sent_starts) else len(self.lower)
 
 
 def doc_tokens(doc: Doc) -> DocTokens:
