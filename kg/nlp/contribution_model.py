@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from .context import title_name_end
-from .mentions import Entity, name_key
+from .mentions import Entity, mention_spans, name_key
 from .tokens import doc_tokens
 
 _RANKS = 3  # "first/second/third-or-later entity after the cue"
@@ -83,7 +83,7 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
     """
     title_end, name_end = title_prefix(doc)
     prefix_key = name_key(doc[:name_end].text) if name_end else ""
-    mentions = sorted((m for m in doc.ents if (m.start, m.end) in by_span), key=lambda m: m.start)
+    mentions = mention_spans(by_span)
     tok = doc_tokens(doc)
     words, sent_of = tok.lower, tok.sent_of
     abstract_first = next((si for si, start in enumerate(tok.sent_starts) if start > title_end), len(tok.sent_starts))

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from ..rules import load_yaml
 from .contribution_model import Cue, featurize, title_prefix
 from .gazetteer import load_gazetteer
-from .mentions import Entity, name_key
+from .mentions import Entity, mention_spans, name_key
 from .linear import LinearModel
 from .tokens import doc_tokens
 
@@ -65,7 +65,7 @@ class ContributionFinder:
         if name_end is not None:
             prefix = name_key(doc[:name_end].text)
             found += [e for e in entities if name_key(e.name) == prefix or prefix in map(name_key, e.aliases)]
-        mentions = [e for e in doc.ents if (e.start, e.end) in by_span]
+        mentions = mention_spans(by_span)
         for cue in cues:
             if not (cue.kind == "naming" or cue.kind == "verb" and cue.subject):
                 continue

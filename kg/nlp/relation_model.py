@@ -29,7 +29,7 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from .linear import LinearModel
-from .mentions import Entity, name_key
+from .mentions import Entity, mention_spans, name_key
 from .tokens import doc_tokens
 
 NONE = "NONE"
@@ -95,7 +95,7 @@ class Featurizer:
 
     def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
                  triggers: list, self_refs: list[tuple[int, int, str]], rule_edges: list[dict[str, Any]]) -> list[Candidate]:
-        mentions = [e for e in doc.ents if (e.start, e.end) in by_span]
+        mentions = mention_spans(by_span)
         if not mentions:
             return []
         ment_at = {m.start: m for m in mentions}

@@ -29,7 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..rules import load_yaml
-from .mentions import Entity
+from .mentions import Entity, mention_spans
 from .relation_model import Featurizer, RelationModel
 from .tokens import doc_tokens
 
@@ -198,7 +198,7 @@ class RelationExtractor:
     def rule_edges(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
                    triggers: list[Trigger], self_refs: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
-        ents = [e for e in doc.ents if (e.start, e.end) in by_span]
+        ents = mention_spans(by_span)
         for sent in doc.sents:
             mentions = [e for e in ents if sent.start <= e.start < sent.end]
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
