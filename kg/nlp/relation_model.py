@@ -44,14 +44,6 @@ def _words(name: str) -> set[str]:
     return {re.sub(r"\d+", "<n>", w) for w in re.split(r"[^0-9a-z]+", name.lower()) if w}
 
 
-def _sentence_numbers(sents: list[Span], n_tokens: int) -> list[int]:
-    """The number of the sentence of each token."""
-    out = [0] * n_tokens
-    for si, s in enumerate(sents):
-        out[s.start: s.end] = [si] * (s.end - s.start)
-    return out
-
-
 def _bucket(n: int) -> str:
     for b in (0, 1, 2, 3, 4, 6, 9, 14, 20):
         if n <= b:
@@ -98,14 +90,11 @@ class Featurizer:
         mentions = mention_spans(by_span)
         if not mentions:
             return []
-        ment_at = {m.start: m for m in mentions}
-        ents: list[Entity] = []
-        for m in mentions:
-            ent = by_span[(m.start, m.end)]
-            if ent not in ents:
-                ents.append(ent)
+        # each mention's end and "<TYPE>" token by its start
+        ment_at = {m.start: (m.end, "<" + by_span[(m.start, m.end)].type + ">") for m in mentions}
+        ents = list({id(e): e for e in (by_span[(m.start, m.end)] for m in mentions)}.values())
         sents = list(doc.sents)
-        sent_at = _sentence_numbers(sents, len(doc))
+        sent_at = doc_tokens(doc).sent_of
         sent_of = {(m.start, m.end): sent_at[m.start] for m in mentions}
         ments_in_sent: dict[int, list[Span]] = defaultdict(list)
         for m in mentions:
@@ -154,9 +143,9 @@ class Featurizer:
             out, i = [], start
             while i < end:
                 m = ment_at.get(i)
-                if m is not None and m.end <= end:
-                    out.append("<" + by_span[(m.start, m.end)].type + ">")
-                    i = m.end
+                if m is not None and m[0] <= end:
+                    out.append(m[1])
+                    i = m[0]
                     continue
                 if words[i]:
                     out.append(words[i])
@@ -184,8 +173,13 @@ class Featurizer:
                 j -= 1
             return mentions[j]
 
+        # per sentence: where its first mention of a head type ends
+        first_head_end = {si: min((x.end for x in ms if by_span[(x.start, x.end)].type in HEAD_TYPES), default=len(doc) + 1)
+                          for si, ms in ments_in_sent.items()}
+
         def first_sys(m: Span, si: int) -> bool:
-            return not any(by_span[(x.start, x.end)].type in HEAD_TYPES for x in ments_in_sent[si] if x.end <= m.start)
+            """No mention of a head type ends before M in its sentence."""
+            return m.start < first_head_end[si]
 
         def pair_instance(hm: Span, tm: Span, si: int, tp: str) -> Instance:
             s = sents[si]
