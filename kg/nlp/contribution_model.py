@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from .context import title_name_end
-from .mentions import Entity, name_key
+from .mentions import Entity, mention_spans, name_key
+from .tokens import doc_tokens
 
 _RANKS = 3  # "first/second/third-or-later entity after the cue"
 _CUE_REACH = 25  # tokens after a cue in which names count as following it
@@ -64,11 +65,11 @@ def _shape(name: str) -> list[str]:
 
 def title_prefix(doc: Doc) -> tuple[int, int | None]:
     """End of the title (the first line break; none: no title) and of the name before its colon, if any."""
-    title_end = next((t.i for t in doc if t.is_space and "\n" in t.text), None)
-    if title_end is None:
+    tok = doc_tokens(doc)
+    if tok.title_end < 0:
         return 0, None
-    colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
-    return title_end, None if colon is None else title_name_end(doc, colon)
+    colon = next((i for i, w in enumerate(tok.lower[:tok.title_end]) if w == ":"), None)
+    return tok.title_end, None if colon is None else title_name_end(doc, colon)
 
 
 def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], Entity], cues: list[Cue],
@@ -82,18 +83,14 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
     """
     title_end, name_end = title_prefix(doc)
     prefix_key = name_key(doc[:name_end].text) if name_end else ""
-    mentions = sorted((m for m in doc.ents if (m.start, m.end) in by_span), key=lambda m: m.start)
-    sents = list(doc.sents)
-    sent_index = {}
-    for si, s in enumerate(sents):
-        for t in range(s.start, s.end):
-            sent_index[t] = si
-    abstract_first = next((si for si, s in enumerate(sents) if s.start > title_end), len(sents))
-    words = [t.lower_ for t in doc]
+    mentions = mention_spans(by_span)
+    tok = doc_tokens(doc)
+    words, sent_of = tok.lower, tok.sent_of
+    abstract_first = next((si for si, start in enumerate(tok.sent_starts) if start > title_end), len(tok.sent_starts))
     cue_rank: dict[int, list[str]] = {}
     for cue in cues:
-        si = sent_index.get(cue.start)
-        after = [m for m in mentions if cue.end <= m.start < cue.end + _CUE_REACH and sent_index.get(m.start) == si]
+        si = sent_of[cue.start]
+        after = [m for m in mentions if cue.end <= m.start < cue.end + _CUE_REACH and sent_of[m.start] == si]
         seen: list[Entity] = []
         for m in after:
             ent = by_span[(m.start, m.end)]
@@ -109,8 +106,8 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
             feats += [f"cue_btw={w}" for w in between[:6]]
             cue_rank.setdefault(id(ent), []).extend(feats)
     rule_ids = {id(e) for e in rule_picks}
-    pick_sents = {sent_index.get(m.start) for e in rule_picks for m in e.mentions}
-    self_sents = {si for si, s in enumerate(sents) if any(w in self_words for w in words[s.start: s.end])}
+    pick_sents = {sent_of[m.start] for e in rule_picks for m in e.mentions}
+    self_sents = {sent_of[i] for i, w in enumerate(words) if w in self_words}
     out = []
     for ent in entities:
         ms = sorted(ent.mentions, key=lambda m: m.start)
@@ -125,7 +122,7 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
             f += ["title", f"title&type={ent.type}"]
             if not any(m.start > title_end for m in ms):
                 f.append("title_only")
-        si = sent_index.get(first.start, 0)
+        si = sent_of[first.start]
         f.append("first_sent=" + ("title" if first.start < title_end else _bucket(si - abstract_first, (0, 1, 2, 4))))
         if keys & acronyms:
             f.append("acronym_defined")
@@ -133,9 +130,9 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
         f += [novelty, f"{novelty}&type={ent.type}"]
         if id(ent) in rule_ids:
             f.append("rule")
-        elif any(sent_index.get(m.start) in pick_sents for m in ms):
+        elif any(sent_of[m.start] in pick_sents for m in ms):
             f.append("sent_with_rule_pick")
-        if any(sent_index.get(m.start) in self_sents for m in ms):
+        if any(sent_of[m.start] in self_sents for m in ms):
             f.append("self_sent")
         head = ent.name.split()[-1].lower() if ent.name.split() else ""
         if head in heads:

@@ -18,8 +18,9 @@ from spacy.tokens import Doc
 from ..rules import load_yaml
 from .contribution_model import Cue, featurize, title_prefix
 from .gazetteer import load_gazetteer
-from .mentions import Entity, name_key
+from .mentions import Entity, mention_spans, name_key
 from .linear import LinearModel
+from .tokens import doc_tokens
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model_contributions"
 _WINDOW = 12
@@ -50,9 +51,10 @@ class ContributionFinder:
     def cues(self, doc: Doc) -> list[Cue]:
         """Contribution verbs (with whether "we", "this paper"... stands just before), naming and component words."""
         out = []
+        lower = doc_tokens(doc).lower
         for match_id, start, end in sorted(self.matcher(doc), key=lambda m: m[1]):
             kind = doc.vocab.strings[match_id].lower()
-            subject = any(t.lower_ in self.subjects for t in doc[max(0, start - _SUBJECT_REACH): start])
+            subject = any(w in self.subjects for w in lower[max(0, start - _SUBJECT_REACH): start])
             out.append(Cue(start, end, doc[start:end].text.lower(), kind, subject))
         return out
 
@@ -63,11 +65,12 @@ class ContributionFinder:
         if name_end is not None:
             prefix = name_key(doc[:name_end].text)
             found += [e for e in entities if name_key(e.name) == prefix or prefix in map(name_key, e.aliases)]
+        mentions = mention_spans(by_span)
         for cue in cues:
             if not (cue.kind == "naming" or cue.kind == "verb" and cue.subject):
                 continue
-            stop = min(doc[cue.start].sent.end, cue.end + _WINDOW)
-            after = [e for e in doc.ents if cue.end <= e.start < stop and (e.start, e.end) in by_span]
+            stop = min(doc_tokens(doc).sentence(cue.start)[1], cue.end + _WINDOW)
+            after = [e for e in mentions if cue.end <= e.start < stop]
             if after:
                 first = by_span[(after[0].start, after[0].end)]
                 if first.type not in ("METRIC", "TASK"):

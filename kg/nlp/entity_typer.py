@@ -19,17 +19,18 @@ from spacy.tokens import Doc
 
 from .mentions import Entity
 from .linear import LinearModel
-from .tokens import feature_word
+from .tokens import doc_tokens
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model_typer"
 CLASSES = ["NONE", "BENCHMARK", "HARDWARE", "METRIC", "MODEL", "TASK", "TECHNIQUE"]
 _WINDOW = 6  # words each side of a mention that count as its context
 _SPLIT = re.compile(r"[^0-9A-Za-z]+")
+_DIGITS, _LOWERS, _UPPERS = re.compile(r"\d+"), re.compile(r"[a-z]+"), re.compile(r"[A-Z]+")
 
 
 def _shape(word: str) -> str:
     """Coarse word shape: "DeepSeek" -> "XxXx", "H800" -> "Xd", "pass@1" -> "xd"."""
-    s = re.sub(r"[A-Z]+", "X", re.sub(r"[a-z]+", "x", re.sub(r"\d+", "d", word)))
+    s = _UPPERS.sub("X", _LOWERS.sub("x", _DIGITS.sub("d", word)))
     return s[:6]
 
 
@@ -38,7 +39,7 @@ def name_features(name: str) -> list[str]:
     words = [w for w in _SPLIT.split(name) if w]
     if not words:
         return []
-    low = [re.sub(r"\d+", "<n>", w.lower()) for w in words]
+    low = [_DIGITS.sub("<n>", w.lower()) for w in words]
     f = [f"w={w}" for w in low]
     f += [f"hd={low[-1]}", f"fw={low[0]}", f"suf={words[-1][-3:].lower()}", f"pre={words[0][:3].lower()}",
           f"n={min(len(words), 4)}", f"shp={'_'.join(_shape(w) for w in words[:3])}"]
@@ -60,9 +61,12 @@ def entity_features(doc: Doc, ent: Entity, end_of_title: int) -> list[str]:
     f = set(name_features(ent.name))
     for alias in ent.aliases:
         f.update("a:" + x for x in name_features(alias))
+    tok = doc_tokens(doc)
+    words, alpha = tok.words, tok.alpha
     for m in ent.mentions:
-        left = [feature_word(t.lower_) for t in doc[max(0, m.start - 2): m.start] if not t.is_space]
-        right = [feature_word(t.lower_) for t in doc[m.end: m.end + 2] if not t.is_space]
+        a, b = m.start, m.end
+        left = [w for w in words[max(0, a - 2): a] if w]
+        right = [w for w in words[b: b + 2] if w]
         if left:
             f.add(f"L1={left[-1]}")
             f.add(f"L2={' '.join(left)}")
@@ -71,12 +75,12 @@ def entity_features(doc: Doc, ent: Entity, end_of_title: int) -> list[str]:
             f.add(f"R2={' '.join(right)}")
         if left and right:
             f.add(f"LR={left[-1]}_{right[0]}")
-        sent = m.sent
-        f.update("lw=" + feature_word(t.lower_) for t in doc[max(sent.start, m.start - _WINDOW): m.start] if t.is_alpha)
-        f.update("rw=" + feature_word(t.lower_) for t in doc[m.end: min(sent.end, m.end + _WINDOW)] if t.is_alpha)
-        if m.start < end_of_title:
+        sent_start, sent_end = tok.sentence(a)
+        f.update("lw=" + words[i] for i in range(max(sent_start, a - _WINDOW), a) if alpha[i])
+        f.update("rw=" + words[i] for i in range(b, min(sent_end, b + _WINDOW)) if alpha[i])
+        if a < end_of_title:
             f.add("title")
-            if m.end < len(doc) and doc[m.end].text == ":":
+            if b < len(words) and tok.lower[b] == ":":
                 f.add("title_prefix")
     if len(ent.mentions) > 1:
         f.add("repeated")
@@ -91,7 +95,7 @@ def recognizer_features(ent: Entity) -> list[str]:
 
 def title_end(doc: Doc) -> int:
     """Index of the blank line after the title (-1 when there is none)."""
-    return next((t.i for t in doc if t.is_space and "\n" in t.text), -1)
+    return doc_tokens(doc).title_end
 
 
 class EntityTyper:

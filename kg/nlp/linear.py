@@ -6,6 +6,7 @@ bias, stored small (float16 weights, compressed) and scored with one gather per 
 from __future__ import annotations
 
 import json
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -37,17 +38,19 @@ class LinearModel:
         (folder / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
     def probs(self, features: list[list[str]]) -> np.ndarray:
-        """Class probabilities, one row per feature list (one gather and one segmented sum per call)."""
-        vocab = self.vocab
-        cols: list[int] = []
-        starts: list[int] = []
-        for fs in features:
-            starts.append(len(cols))
-            cols.extend(j for j in map(vocab.get, fs) if j is not None)
+        """Class probabilities, one row per feature list: one vocabulary pass over all lists (unknown
+        features dropped), one gather and one segmented sum, each list summed in its own order."""
+        lens = np.fromiter(map(len, features), dtype=np.intp, count=len(features))
+        cols = np.fromiter(map(self.vocab.get, chain.from_iterable(features), repeat(-1)), dtype=np.intp,
+                           count=int(lens.sum()))
+        known = cols >= 0
+        cols = cols[known]
+        counts = np.bincount(np.repeat(np.arange(len(features)), lens)[known], minlength=len(features))
         z = np.tile(self.b, (len(features), 1))
-        if cols:
+        if len(cols):
+            starts = np.cumsum(counts) - counts
             sums = np.add.reduceat(self.W[cols], np.minimum(starts, len(cols) - 1), axis=0)
-            has = np.diff([*starts, len(cols)]) > 0  # reduceat gives a row even for empty segments
+            has = counts > 0  # reduceat gives a row even for empty segments
             z[has] += sums[has]
         z = np.exp(z - z.max(axis=1, keepdims=True))
         return z / z.sum(axis=1, keepdims=True)

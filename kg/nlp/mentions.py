@@ -63,3 +63,10 @@ def group_mentions(doc: Doc, alias_pairs: list[tuple[str, str]]) -> tuple[list[E
         for s in spans:
             by_span[(s.start, s.end)] = ent
     return entities, by_span
+
+
+def mention_spans(by_span: dict[tuple[int, int], Entity]) -> list[Span]:
+    """The mentions BY_SPAN maps, in text order: the spans of ``doc.ents`` that BY_SPAN keeps, without
+    ``doc.ents``, which builds a new Span for every entity of the Doc on each access."""
+    spans = {(m.start, m.end): m for ent in {id(e): e for e in by_span.values()}.values() for m in ent.mentions}
+    return [spans[key] for key in sorted(by_span)]

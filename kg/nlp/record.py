@@ -14,6 +14,7 @@ from .entity_typer import EntityTyper
 from .mentions import group_mentions
 from .relations import RelationExtractor
 from .results import find_results
+from .tokens import forget_tokens
 
 if not Doc.has_extension("kg_record"):
     Doc.set_extension("kg_record", default=None)
@@ -34,14 +35,20 @@ class KgRecord:
         self.min_confidence = min_confidence
 
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.kg_record = self.record(doc)
+        finally:
+            forget_tokens(doc)
+        return doc
+
+    def record(self, doc: Doc) -> dict:
         entities, by_span = group_mentions(doc, doc._.kg_aliases or [])
         own = self.contributions(doc, entities, by_span)
         entities, by_span = self.typer(doc, entities, by_span, keep=own)
         relations = [r for r in self.relations(doc, by_span, own) if r["confidence"] >= self.min_confidence]
-        doc._.kg_record = {
+        return {
             "entities": [e.to_record() for e in entities],
             "relations": sorted(relations, key=lambda r: (r["start"], r["relation"], r["head"], r["tail"])),
             "contributions": [e.name for e in own],
             "results": find_results(doc, by_span, own),
         }
-        return doc

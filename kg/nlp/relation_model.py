@@ -20,17 +20,17 @@ evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 
 from .linear import LinearModel
-from .mentions import Entity, name_key
-from .tokens import feature_word, token_strings
+from .mentions import Entity, mention_spans, name_key
+from .tokens import doc_tokens
 
 NONE = "NONE"
 SYSTEM = ("MODEL", "TECHNIQUE")
@@ -42,14 +42,6 @@ _LIST = {",", "and", "or", "(", ")", "as", "well", "&", "/", "the", "e.g.", "i.e
 def _words(name: str) -> set[str]:
     """Lower-case words of a name, digits masked ("LLaMA-2 7B" -> llama, <n>, <n>b)."""
     return {re.sub(r"\d+", "<n>", w) for w in re.split(r"[^0-9a-z]+", name.lower()) if w}
-
-
-def _sentence_numbers(sents: list[Span], n_tokens: int) -> list[int]:
-    """The number of the sentence of each token."""
-    out = [0] * n_tokens
-    for si, s in enumerate(sents):
-        out[s.start: s.end] = [si] * (s.end - s.start)
-    return out
 
 
 def _bucket(n: int) -> str:
@@ -95,23 +87,20 @@ class Featurizer:
 
     def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
                  triggers: list, self_refs: list[tuple[int, int, str]], rule_edges: list[dict[str, Any]]) -> list[Candidate]:
-        mentions = [e for e in doc.ents if (e.start, e.end) in by_span]
+        mentions = mention_spans(by_span)
         if not mentions:
             return []
-        ment_at = {m.start: m for m in mentions}
-        ents: list[Entity] = []
-        for m in mentions:
-            ent = by_span[(m.start, m.end)]
-            if ent not in ents:
-                ents.append(ent)
+        # each mention's end and "<TYPE>" token by its start
+        ment_at = {m.start: (m.end, "<" + by_span[(m.start, m.end)].type + ">") for m in mentions}
+        ents = list({id(e): e for e in (by_span[(m.start, m.end)] for m in mentions)}.values())
         sents = list(doc.sents)
-        sent_at = _sentence_numbers(sents, len(doc))
+        sent_at = doc_tokens(doc).sent_of
         sent_of = {(m.start, m.end): sent_at[m.start] for m in mentions}
         ments_in_sent: dict[int, list[Span]] = defaultdict(list)
         for m in mentions:
             ments_in_sent[sent_at[m.start]].append(m)
         ment_pos = {m.start: j for j, m in enumerate(mentions)}
-        title_end = next((t.i for t in doc if t.is_space and "\n" in t.text), -1)
+        title_end = doc_tokens(doc).title_end
         n_sents = len(sents)
 
         def sent_pos(si: int) -> str:
@@ -148,15 +137,15 @@ class Featurizer:
         for r in rule_edges:
             rules_of[(r["head"], r["tail"])].append(r)
 
-        words = ["" if w.isspace() else feature_word(w) for w in token_strings(doc, LOWER)]
+        words = doc_tokens(doc).words
 
         def toks(start: int, end: int) -> list[str]:
             out, i = [], start
             while i < end:
                 m = ment_at.get(i)
-                if m is not None and m.end <= end:
-                    out.append("<" + by_span[(m.start, m.end)].type + ">")
-                    i = m.end
+                if m is not None and m[0] <= end:
+                    out.append(m[1])
+                    i = m[0]
                     continue
                 if words[i]:
                     out.append(words[i])
@@ -184,8 +173,13 @@ class Featurizer:
                 j -= 1
             return mentions[j]
 
+        # per sentence: where its first mention of a head type ends
+        first_head_end = {si: min((x.end for x in ms if by_span[(x.start, x.end)].type in HEAD_TYPES), default=len(doc) + 1)
+                          for si, ms in ments_in_sent.items()}
+
         def first_sys(m: Span, si: int) -> bool:
-            return not any(by_span[(x.start, x.end)].type in HEAD_TYPES for x in ments_in_sent[si] if x.end <= m.start)
+            """No mention of a head type ends before M in its sentence."""
+            return m.start < first_head_end[si]
 
         def pair_instance(hm: Span, tm: Span, si: int, tp: str) -> Instance:
             s = sents[si]
@@ -373,22 +367,26 @@ class RelationModel(LinearModel):
         """The model's edges (see ``decide``) and the rule edges, each with evidence and a combined confidence.
 
         An edge both the model and a rule give is the most reliable: its confidence is raised to
-        (p + 1) / 2. An edge only the model gives keeps its probability p. A rule edge the model
-        does not confirm keeps a blend of the rule's base confidence and the model's probability
-        for it, so it ranks below confirmed edges.
+        (p + 1) / 2. An edge only the model gives keeps its probability p, unless only negated or
+        hedged statements ("X does not outperform Y", "X may outperform Y") express it. A rule edge
+        the model does not confirm keeps a blend of the rule's base confidence and the model's
+        probability for it, so it ranks below confirmed edges.
         """
         rules_by = {(r["head"], r["relation"], r["tail"]): r for r in rule_edges}
-        out: dict[tuple[str, str, str], dict[str, Any]] = {}
         P = self.probs([c.features for c in cands]) if cands else np.zeros((0, len(self.classes)))
+        kept: list[tuple[Candidate, int, float, dict | None, list[bool | None]]] = []
         for k, i, conf in self.decide([(c.head.name, c.tail.name) for c in cands], P):
-            c = cands[k]
-            key = (c.head.name, self.classes[i], c.tail.name)
-            rule = rules_by.get(key)
-            if rule is None and self.classes[i] == "COMPARABLE_TO":
-                rule = rules_by.get((c.tail.name, self.classes[i], c.head.name))
-            edge = self._edge(c, self.classes[i], i, (conf + 1) / 2 if rule else conf, rule)
-            if edge is not None:
-                out[key] = edge
+            c, rel = cands[k], self.classes[i]
+            rule = rules_by.get((c.head.name, rel, c.tail.name))
+            if rule is None and rel == "COMPARABLE_TO":
+                rule = rules_by.get((c.tail.name, rel, c.head.name))
+            stances = [inst.stance(rel) for inst in c.instances]
+            if rule is None and False in stances and True not in stances:
+                continue
+            kept.append((c, i, (conf + 1) / 2 if rule else conf, rule, stances))
+        out: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for (c, i, conf, rule, stances), scores in zip(kept, self._instance_probs([c for c, *_ in kept])):
+            out[(c.head.name, self.classes[i], c.tail.name)] = self._edge(c, i, conf, rule, stances, scores[:, i])
         by_pair = {(c.head.name, c.tail.name): k for k, c in enumerate(cands)}
         for key, r in rules_by.items():
             h, rel, t = key
@@ -399,14 +397,17 @@ class RelationModel(LinearModel):
             out[key] = {**r, "rule": r["rule"], "confidence": round(0.6 * r["confidence"] + 0.4 * p, 3)}
         return list(out.values())
 
-    def _edge(self, c: Candidate, rel: str, i: int, conf: float, rule_edge: dict | None) -> dict[str, Any] | None:
-        """The edge with its best supporting sentence, trigger and rule; None when only negated or hedged
-        statements ("X does not outperform Y", "X may outperform Y") express it."""
-        stances = [inst.stance(rel) for inst in c.instances]
-        if False in stances and True not in stances and rule_edge is None:
-            return None
-        glob = [f for f in c.features if f.startswith("g:")]
-        scores = self.probs([glob + inst.features for inst in c.instances])[:, i]
+    def _instance_probs(self, cands: list[Candidate]) -> list[np.ndarray]:
+        """Class probabilities of each instance of each candidate, scored with the pair's own features
+        (one model call for all)."""
+        P = self.probs([_pair_features(c.features) + inst.features for c in cands for inst in c.instances])
+        return np.split(P, np.cumsum([len(c.instances) for c in cands[:-1]])) if cands else []
+
+    def _edge(self, c: Candidate, i: int, conf: float, rule_edge: dict | None, stances: list[bool | None],
+              scores: np.ndarray) -> dict[str, Any]:
+        """The edge with its best supporting sentence (by SCORES, the instances' probabilities of
+        relation I; asserting ones first), trigger and rule."""
+        rel = self.classes[i]
         order = sorted(range(len(c.instances)), key=lambda k: (stances[k] is False, -scores[k]))
         inst = c.instances[order[0]]
         if rule_edge is not None:
@@ -417,3 +418,8 @@ class RelationModel(LinearModel):
             trigger, rule = inst.cue(rel), f"model:{inst.kind}"
         return {"head": c.head.name, "relation": rel, "tail": c.tail.name, "evidence": evidence,
                 "start": sent_start, "end": sent_end, "trigger": trigger, "rule": rule, "confidence": round(conf, 3)}
+
+
+def _pair_features(features: list[str]) -> list[str]:
+    """The features of the pair itself ("g:..."): a contiguous run of a candidate's sorted features."""
+    return features[bisect_left(features, "g:"): bisect_left(features, "g;")]

@@ -24,19 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..rules import load_yaml
-from .mentions import Entity
+from .mentions import Entity, mention_spans
 from .relation_model import Featurizer, RelationModel
-from .tokens import token_strings
+from .tokens import doc_tokens
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model_relations"
 _NUM = re.compile(r"\d")
-_LOWERS = "kg_relations_lowers"  # doc.user_data key of a per-call cache of lower-cased tokens
 
 
 @dataclass(frozen=True)
@@ -146,14 +144,6 @@ class RelationExtractor:
 
     # -- rules ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _lowers(doc: Doc) -> list[str]:
-        """Lower-cased token strings, computed once per document (Token objects are costly)."""
-        cached = doc.user_data.get(_LOWERS)
-        if cached is None:
-            cached = doc.user_data[_LOWERS] = token_strings(doc, LOWER)
-        return cached
-
     def _rights(self, doc: Doc, sent: Span, te: int, mentions: list[Span], types: frozenset[str], by_span: dict,
                 window: int, blockers: list[int]) -> list[Span]:
         """The first compatible mention after a trigger, and those coordinated with it ("A, B and C").
@@ -162,7 +152,7 @@ class RelationExtractor:
         before the clause ends and before the next strong trigger (whose object it would be).
         """
         limit = te + window
-        lowers = self._lowers(doc)
+        lowers = doc_tokens(doc).lower
         stop = next((i for i in range(te, sent.end) if lowers[i] in self.clause_breaks), sent.end)
         stop = min([stop, *(b for b in blockers if b >= te)])
         for i in range(te, min(limit + 1, stop)):
@@ -192,7 +182,7 @@ class RelationExtractor:
         i = ts - 1
         relative: Span | None = None
         while i >= sent.start:
-            w = self._lowers(doc)[i]
+            w = doc_tokens(doc).lower[i]
             if w in self.clause_breaks and not (w == "but" and i + 1 < len(doc) and doc[i + 1].lower_ == "also"):
                 if w in ("which", "that"):
                     j = i - 1 if i - 1 >= sent.start and doc[i - 1].text == "," else i
@@ -208,7 +198,7 @@ class RelationExtractor:
     def rule_edges(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity],
                    triggers: list[Trigger], self_refs: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
-        ents = [e for e in doc.ents if (e.start, e.end) in by_span]
+        ents = mention_spans(by_span)
         for sent in doc.sents:
             mentions = [e for e in ents if sent.start <= e.start < sent.end]
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
@@ -285,7 +275,7 @@ class RelationExtractor:
     def _apposition_edges(self, doc: Doc, ents: list[Span], by_span: dict[tuple[int, int], Entity]) -> list[dict[str, Any]]:
         """ "X, a [adjectives] T method" (or "X: A T Method" in a title, "X is a T method") -> X BUILT_ON T;
         "X, a T model" -> X USES T (T a technique)."""
-        lowers = self._lowers(doc)
+        lowers = doc_tokens(doc).lower
         out = []
         for x, t in zip(ents, ents[1:]):
             head, tail = by_span[(x.start, x.end)], by_span[(t.start, t.end)]
@@ -306,12 +296,9 @@ class RelationExtractor:
         return out
 
     def __call__(self, doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
-        try:
-            triggers = self.triggers(doc)
-            self_refs = self.self_refs(doc)
-            edges = self.rule_edges(doc, by_span, own, triggers, self_refs)
-            if self.model is None:
-                return edges
-            return self.model.predict(self.featurizer(doc, by_span, own, triggers, self_refs, edges), edges)
-        finally:
-            doc.user_data.pop(_LOWERS, None)  # a per-call cache, not part of the Doc
+        triggers = self.triggers(doc)
+        self_refs = self.self_refs(doc)
+        edges = self.rule_edges(doc, by_span, own, triggers, self_refs)
+        if self.model is None:
+            return edges
+        return self.model.predict(self.featurizer(doc, by_span, own, triggers, self_refs, edges), edges)

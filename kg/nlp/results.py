@@ -11,7 +11,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .mentions import Entity
+from .mentions import Entity, mention_spans
 
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>\\?%|×|x\b|times\b|points?\b|pp\b|ms\b|s\b|tokens/s\b|BLEU\b|mAP\b|AP\b|FID\b)?",
@@ -45,7 +45,7 @@ def _closest(mentions: list[Span], by_span: dict, pos: int, types: tuple[str, ..
 def find_results(doc: Doc, by_span: dict[tuple[int, int], Entity], own: list[Entity]) -> list[dict[str, Any]]:
     """Every number with a benchmark or metric in its sentence becomes a result record."""
     out: list[dict[str, Any]] = []
-    ents = [e for e in doc.ents if (e.start, e.end) in by_span]
+    ents = mention_spans(by_span)
     for sent in doc.sents:
         mentions = [e for e in ents if sent.start <= e.start < sent.end]
         if not any(by_span[(m.start, m.end)].type in ("BENCHMARK", "METRIC") for m in mentions):
