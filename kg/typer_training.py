@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .nlp.entity_typer import CLASSES, MODEL_DIR, entity_features, recognizer_features, title_end
+from .nlp.entity_typer import CLASSES, MODEL_DIR, entity_features, recognizer_features
 from .nlp.mentions import group_mentions
 from .nlp.linear import LinearModel
 from .linear_training import fit, matrix, prune, vocabulary
@@ -33,17 +33,16 @@ def examples(records: list[dict[str, Any]], nlp) -> list[tuple[list[str], list[s
     for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), disable=["kg_record"])):
         annotated = rec.get("entities", [])
         index = entity_index(annotated)
-        end = title_end(doc)
         recognized, _ = group_mentions(doc, doc._.kg_aliases or [])
         for ent in recognized:
             hit = next((index[key(n)][0] for n in [ent.name, *ent.aliases] if key(n) in index), None)
             if hit is not None and annotated[hit].get("optional"):
                 continue  # neither right nor wrong: do not teach either
             labels = [annotated[hit]["type"]] if hit is not None else []
-            out.append((entity_features(doc, ent, end) + recognizer_features(ent), labels))
+            out.append((entity_features(doc, ent) + recognizer_features(ent), labels))
         doc.ents = entity_spans(doc, annotated)
         gold, _ = group_mentions(doc, [(e["name"], a) for e in annotated for a in e.get("aliases", [])])
-        out += [(entity_features(doc, ent, end), [ent.type]) for ent in gold]
+        out += [(entity_features(doc, ent), [ent.type]) for ent in gold]
     return out
 
 

@@ -33,7 +33,7 @@ def test_context_features_cover_every_mention(nlp):
     doc = nlp("Zorblex: a study\n\nWe test on Zorblex. The Zorblex benchmark is hard.")
     ents, _ = group_mentions(doc, [])
     zorblex = next(e for e in ents if e.name == "Zorblex")
-    f = entity_features(doc, zorblex, 3)
+    f = entity_features(doc, zorblex)
     assert {"title", "title_prefix", "L1=on", "R1=benchmark", "repeated"} <= set(f)
 
 

@@ -56,7 +56,7 @@ def name_features(name: str) -> list[str]:
     return f
 
 
-def entity_features(doc: Doc, ent: Entity, end_of_title: int) -> list[str]:
+def entity_features(doc: Doc, ent: Entity) -> list[str]:
     """Name features of the entity's name and aliases plus the context of each mention."""
     f = set(name_features(ent.name))
     for alias in ent.aliases:
@@ -78,7 +78,7 @@ def entity_features(doc: Doc, ent: Entity, end_of_title: int) -> list[str]:
         sent_start, sent_end = tok.sentence(a)
         f.update("lw=" + words[i] for i in range(max(sent_start, a - _WINDOW), a) if alpha[i])
         f.update("rw=" + words[i] for i in range(b, min(sent_end, b + _WINDOW)) if alpha[i])
-        if a < end_of_title:
+        if a < tok.title_end:
             f.add("title")
             if b < len(words) and tok.lower[b] == ":":
                 f.add("title_prefix")
@@ -93,11 +93,6 @@ def recognizer_features(ent: Entity) -> list[str]:
     return [f"cur={ent.type}", *sorted(kinds)]
 
 
-def title_end(doc: Doc) -> int:
-    """Index of the blank line after the title (-1 when there is none)."""
-    return doc_tokens(doc).title_end
-
-
 class EntityTyper:
     """Type or drop a document's entities with the typer model (no-op when kg/model_typer is absent)."""
 
@@ -110,8 +105,7 @@ class EntityTyper:
         """Retyped entities and mentions; an entity of KEEP (the paper's contributions) is never dropped."""
         if self.model is None or not entities:
             return entities, by_span
-        end = title_end(doc)
-        P = self.model.probs([entity_features(doc, e, end) + recognizer_features(e) for e in entities])
+        P = self.model.probs([entity_features(doc, e) + recognizer_features(e) for e in entities])
         kept: list[Entity] = []
         for ent, p in zip(entities, P):
             label = self.model.classes[int(p.argmax())]
