@@ -110,6 +110,13 @@ def test_extract_output_file_matches_stdout(workdir: Path) -> None:
     assert sorted(p.name for p in (workdir / "out").iterdir()) == ["pred.jsonl"]
 
 
+def test_extract_on_two_processes_gives_the_same_records(workdir: Path) -> None:
+    one = kg(workdir, "extract", "tests/fixtures", "--jobs", "1", "-q")
+    two = kg(workdir, "extract", "tests/fixtures", "--jobs", "2", "-q")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stdout and two.stdout == one.stdout
+
+
 def test_extract_reads_folders_and_warns_about_cut_records(workdir: Path) -> None:
     result = kg(workdir, "extract", "tests/fixtures")
     assert result.returncode == 0, result.stderr
