@@ -124,7 +124,7 @@ class RelationExtractor:
             in_ent.update(range(ent.start, ent.end))
         taken: set[int] = set()
         out: list[Trigger] = []
-        sent_starts = [sent.start for sent in doc.sents] if by_span else []
+        sent_starts = doc_tokens(doc).sent_starts
         for (s, e), rules in sorted(by_span.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0])):
             if any(i in taken or i in in_ent for i in range(s, e)):
                 continue
@@ -179,10 +179,11 @@ class RelationExtractor:
     def _head_side(self, doc: Doc, sent: Span, ts: int, mentions: list[Span], window: int) -> tuple[list[Span], int]:
         """Mentions a head may come from (nearest first) and where the clause of the trigger starts."""
         clause_start = sent.start
+        lowers = doc_tokens(doc).lower
         i = ts - 1
         relative: Span | None = None
         while i >= sent.start:
-            w = doc_tokens(doc).lower[i]
+            w = lowers[i]
             if w in self.clause_breaks and not (w == "but" and i + 1 < len(doc) and doc[i + 1].lower_ == "also"):
                 if w in ("which", "that"):
                     j = i - 1 if i - 1 >= sent.start and doc[i - 1].text == "," else i
@@ -199,19 +200,20 @@ class RelationExtractor:
                    triggers: list[Trigger], self_refs: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
         ents = mention_spans(by_span)
+        title_end = doc_tokens(doc).title_end
         for sent in doc.sents:
             mentions = [e for e in ents if sent.start <= e.start < sent.end]
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
             blockers = [t.start for t in in_sent if any(not r.weak and not r.features_only for r in t.rules)]
             # mentions right after a trigger are objects ("with LoRA", "outperforms X"), not subjects
             taken: set[int] = {m.start for m in mentions for t in in_sent if 0 <= m.start - t.end <= 2}
-            title = sent.start == 0 and any(t.is_space and "\n" in t.text for t in doc[sent.start: sent.end + 1])
+            title = sent.start == 0 and 0 <= title_end <= sent.end  # the first sentence ends at the title's line break
             colon = next((t.i for t in sent if t.text == ":"), None) if title else None
             prefix = next((m for m in mentions if colon is not None and m.end == colon), None)
             last_head: dict[str, tuple[int, Entity]] = {}
-            for trig in triggers:
+            for trig in in_sent:
                 ts, te = trig.start, trig.end
-                if not sent.start <= ts < sent.end or trig.negated:
+                if trig.negated:
                     continue
                 for rule in trig.rules:
                     if rule.features_only:
