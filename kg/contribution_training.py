@@ -22,15 +22,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .nlp.contributions import MODEL_DIR, ContributionFinder
+from .linear_training import fit, fold, matrix, prune, vocabulary
+from .nlp.contributions import MODEL_DIR, ContributionFinder, gazetteer_keys
 from .nlp.entities import EntityRules
 from .nlp.gazetteer import Entry, load_gazetteer
-from .nlp.contribution_model import entity_keys
-from .nlp.mentions import group_mentions, name_key
 from .nlp.linear import LinearModel
+from .nlp.mentions import group_mentions
 from .nlp.relation_model import NONE
-from .linear_training import fit, fold, matrix, prune, vocabulary
-from .scoring import entity_index, key, score
+from .scoring import annotated_hit, first_index, key, score
 
 CONTRIBUTION = "CONTRIBUTION"
 CLASSES = [NONE, CONTRIBUTION]
@@ -60,16 +59,16 @@ def examples(records: list[dict[str, Any]], nlp, seed: int, k: int = 5) -> list[
     for f in range(k):
         part = [r for r, g in zip(records, folds) if g == f]
         entries = _fold_gazetteer([r for r, g in zip(records, folds) if g != f])
-        keys = {name_key(n) for e in entries for n in (e.name, *e.aliases)}
+        keys = gazetteer_keys(entries)
         component.rules = EntityRules(nlp, entries)
         texts = (r["text"] for r in part)
         for rec, doc in zip(part, nlp.pipe(texts, disable=["kg_record"])):
             ents, by_span = group_mentions(doc, doc._.kg_aliases or [])
-            idx = entity_index(rec.get("entities", []))
-            gold = {i for c in rec.get("contributions", []) for i in idx.get(key(c), [])[:1]}
+            first = first_index(rec.get("entities", []))
+            gold = {first[key(c)] for c in rec.get("contributions", []) if key(c) in first}
             rows = []
             for e, feats in zip(ents, finder.features(doc, ents, by_span, keys)):
-                hit = next((idx[n][0] for n in entity_keys(e) if n in idx), None)
+                hit = annotated_hit(first, [e.name, *e.aliases])
                 rows.append((feats, [CONTRIBUTION] if hit in gold else [], e.name))
             out[rec["id"]] = rows
     component.rules = shipped

@@ -24,7 +24,7 @@ from .graph import RELATION_TYPES
 from .linear_training import fit, fold, matrix, prune, vocabulary
 from .nlp.relation_model import NONE, RelationModel
 from .nlp.relations import MODEL_DIR
-from .scoring import SYMMETRIC, entity_index, key
+from .scoring import SYMMETRIC, annotated_hit, first_index, key
 
 RELATIONS = sorted(RELATION_TYPES)
 CLASSES = [NONE, *RELATIONS]
@@ -66,7 +66,7 @@ def prepare(records: list[dict[str, Any]], nlp=None, gold_entities: bool = False
 
 def gold_labels(rec: dict[str, Any]) -> tuple[dict[str, int], set[tuple[int, str, int]]]:
     """Name key -> annotated entity index, and the annotated (head, relation, tail) index triples."""
-    idx = {k: ids[0] for k, ids in entity_index(rec.get("entities", [])).items()}
+    idx = first_index(rec.get("entities", []))
     triples = set()
     for r in rec.get("relations", []):
         h, t = idx.get(key(r["head"])), idx.get(key(r["tail"]))
@@ -75,13 +75,6 @@ def gold_labels(rec: dict[str, Any]) -> tuple[dict[str, int], set[tuple[int, str
             if r["relation"] in SYMMETRIC:
                 triples.add((t, r["relation"], h))
     return idx, triples
-
-
-def _hit(idx: dict[str, int], ent) -> int | None:
-    for n in [ent.name, *ent.aliases]:
-        if key(n) in idx:
-            return idx[key(n)]
-    return None
 
 
 def examples(prepared: list[tuple], extractor) -> list[list[tuple[list[str], list[str], tuple]]]:
@@ -94,7 +87,8 @@ def examples(prepared: list[tuple], extractor) -> list[list[tuple[list[str], lis
         edges = extractor.rule_edges(doc, by_span, own, triggers, refs)
         rows = []
         for c in extractor.featurizer(doc, by_span, own, triggers, refs, edges):
-            h, t = _hit(idx, c.head), _hit(idx, c.tail)
+            h = annotated_hit(idx, [c.head.name, *c.head.aliases])
+            t = annotated_hit(idx, [c.tail.name, *c.tail.aliases])
             labels = sorted(r for r in RELATIONS if h is not None and t is not None and (h, r, t) in triples)
             rows.append((c.features, labels, (c.head.name, c.tail.name), [i.features for i in c.instances]))
         out.append(rows)

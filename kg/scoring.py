@@ -53,6 +53,17 @@ def entity_index(entities: list[dict[str, Any]]) -> dict[str, list[int]]:
     return idx
 
 
+def first_index(entities: list[dict[str, Any]]) -> dict[str, int]:
+    """Name key of every name and alias -> the first annotated entity that carries it."""
+    return {k: ids[0] for k, ids in entity_index(entities).items()}
+
+
+def annotated_hit(first: dict[str, int], names: list[str]) -> int | None:
+    """The annotated entity (see ``first_index``) that the first matching of NAMES hits, trying them
+    in order: how a predicted entity (name, then aliases) is labelled for training."""
+    return next((first[key(n)] for n in names if key(n) in first), None)
+
+
 def score(gold: dict[str, dict], pred: dict[str, dict]) -> Scores:
     """Micro-averaged scores of PRED against GOLD (both keyed by document id)."""
     s = Scores()

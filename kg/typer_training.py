@@ -22,7 +22,7 @@ from .nlp.entity_typer import CLASSES, MODEL_DIR, entity_features, recognizer_fe
 from .nlp.mentions import group_mentions
 from .nlp.linear import LinearModel
 from .linear_training import fit, matrix, prune, vocabulary
-from .scoring import entity_index, key, report, score
+from .scoring import annotated_hit, first_index, report, score
 
 
 def examples(records: list[dict[str, Any]], nlp) -> list[tuple[list[str], list[str]]]:
@@ -32,10 +32,10 @@ def examples(records: list[dict[str, Any]], nlp) -> list[tuple[list[str], list[s
     out: list[tuple[list[str], list[str]]] = []
     for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), disable=["kg_record"])):
         annotated = rec.get("entities", [])
-        index = entity_index(annotated)
+        index = first_index(annotated)
         recognized, _ = group_mentions(doc, doc._.kg_aliases or [])
         for ent in recognized:
-            hit = next((index[key(n)][0] for n in [ent.name, *ent.aliases] if key(n) in index), None)
+            hit = annotated_hit(index, [ent.name, *ent.aliases])
             if hit is not None and annotated[hit].get("optional"):
                 continue  # neither right nor wrong: do not teach either
             labels = [annotated[hit]["type"]] if hit is not None else []

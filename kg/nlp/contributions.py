@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..rules import load_yaml
 from .contribution_model import Cue, featurize, title_prefix
-from .gazetteer import load_gazetteer
+from .gazetteer import Entry, load_gazetteer
 from .mentions import Entity, mention_spans, name_key
 from .linear import LinearModel
 from .tokens import doc_tokens
@@ -27,9 +27,9 @@ _WINDOW = 12
 _SUBJECT_REACH = 3
 
 
-def gazetteer_keys() -> set[str]:
-    """Name keys of every gazetteer name and alias: names the paper did not coin."""
-    return {name_key(n) for e in load_gazetteer() for n in (e.name, *e.aliases)}
+def gazetteer_keys(entries: list[Entry]) -> set[str]:
+    """Name keys of every name and alias of gazetteer ENTRIES: names the paper did not coin."""
+    return {name_key(n) for e in entries for n in (e.name, *e.aliases)}
 
 
 class ContributionFinder:
@@ -46,7 +46,7 @@ class ContributionFinder:
         self.nouns: dict[str, str] = cfg["nouns"]
         has_model = model_dir is not None and (Path(model_dir) / "weights.npz").is_file()
         self.model = LinearModel.load(Path(model_dir)) if has_model else None
-        self.known = gazetteer_keys()
+        self.known = gazetteer_keys(load_gazetteer())
 
     def cues(self, doc: Doc) -> list[Cue]:
         """Contribution verbs (with whether "we", "this paper"... stands just before), naming and component words."""
