@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,6 @@ def load_yaml(name: str) -> Any:
     """Parse rules/NAME (YAML) once per process."""
     with open(rules_dir() / name, encoding="utf-8") as f:
         return yaml.safe_load(f)
-
-
-def load_jsonl(name: str) -> list[dict[str, Any]]:
-    """Read rules/NAME as JSON Lines, skipping blank lines."""
-    with open(rules_dir() / name, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 @lru_cache(maxsize=None)
