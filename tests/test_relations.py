@@ -121,6 +121,16 @@ def test_two_comparisons_share_their_subject(nlp, rules):
     assert ("Falcon-40B", "OUTPERFORMS", "Mistral-7B") not in got
 
 
+def test_participle_after_a_list_takes_the_clause_subject(nlp, rules):
+    ents = {"Zephyrix": M, "GSM8K": "BENCHMARK", "MATH": "BENCHMARK", "Falcon-40B": M, "Mistral-7B": M}
+    got = run(nlp, rules, "The Zephyrix model shows consistently strong accuracy on general reasoning benchmarks "
+              "such as GSM8K and MATH, outperforming models such as Falcon-40B and Mistral-7B.", ents)
+    assert {("Zephyrix", "OUTPERFORMS", "Falcon-40B"), ("Zephyrix", "OUTPERFORMS", "Mistral-7B")} <= got
+    # a sentence opened by another clause has no subject at its start
+    got = run(nlp, rules, "Building on Falcon-40B, a model scores well on GSM8K and MATH, outperforming Mistral-7B.", ents)
+    assert ("Falcon-40B", "OUTPERFORMS", "Mistral-7B") not in got
+
+
 def test_longest_trigger_wins(nlp, rules):
     """'comparable performance with' is one trigger: it must not also fire USES through 'with'."""
     got = run(nlp, rules, "Zephyrix achieves comparable performance with Falcon-40B.",

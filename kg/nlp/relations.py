@@ -86,6 +86,8 @@ class RelationExtractor:
         self.right_window = int(cfg.get("right_window", self.window))
         self.continuation = set(cfg.get("continuation", []))
         self.weak_window = int(cfg.get("weak_window", 4))
+        self.subject_offset = int(cfg.get("subject_offset", 2))
+        self.determiners = set(cfg.get("determiners", []))
         self.self_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for p in cfg["self_reference"]:
             self.self_matcher.add(" ".join(p), [nlp.make_doc(" ".join(p))])
@@ -200,7 +202,7 @@ class RelationExtractor:
                    triggers: list[Trigger], self_refs: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
         ents = mention_spans(by_span)
-        title_end = doc_tokens(doc).title_end
+        title_end, lowers = doc_tokens(doc).title_end, doc_tokens(doc).lower
         for sent in doc.sents:
             mentions = [e for e in ents if sent.start <= e.start < sent.end]
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
@@ -238,6 +240,13 @@ class RelationExtractor:
                         prev_end, prev_head = last_head[rule.relation]
                         if clause_start <= prev_end:
                             left_ent, confidence = prev_head, confidence - 0.05
+                    if (left_ent is None and not rule.backward and ts - 1 > clause_start and lowers[ts - 1] == ","
+                            and lowers[ts].endswith("ing")):
+                        # "X shows strong results on A and B, outperforming C": the clause's subject
+                        subject = next((m for m in mentions if clause_start <= m.start <= clause_start + self.subject_offset
+                                        and all(w in self.determiners for w in lowers[clause_start: m.start])), None)
+                        if subject is not None and by_span[(subject.start, subject.end)].type in left_types:
+                            left_ent, confidence = by_span[(subject.start, subject.end)], confidence - 0.1
                     if prefix is not None and ts > colon and not rule.backward and by_span[(prefix.start, prefix.end)].type in left_types:
                         # a title "X: A for B" speaks of X
                         left_ent, lefts = by_span[(prefix.start, prefix.end)], [prefix]
