@@ -21,6 +21,8 @@ from spacy.util import filter_spans
 from .graph import ENTITY_TYPES, RELATION_TYPES
 
 ANNOTATION_DIR = Path(__file__).resolve().parent.parent / "data" / "annotation" / "done"
+# written and annotated for training only (data/annotation/synthetic/README.md): never held out
+SYNTHETIC_DIR = ANNOTATION_DIR.parent / "synthetic"
 
 
 def load(paths: Iterable[Path]) -> list[dict[str, Any]]:

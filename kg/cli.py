@@ -119,6 +119,7 @@ def train_cmd(
     held_out: float = typer.Option(0.15, "--held-out", min=0.05, max=0.5, help="Share of annotated documents held out for scoring."),
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override the config's training steps."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the NER model here instead of the shipped kg/model (the typer, contribution and relation models are then not retrained)."),
+    synthetic: bool = typer.Option(True, "--synthetic/--no-synthetic", help="Train on the synthetic documents of data/annotation/synthetic too (never held out)."),
 ) -> None:
     """Rebuild rules/gazetteer/annotations.jsonl, the NER model (kg/model), the entity typer (kg/model_typer), the contribution model (kg/model_contributions) and the relation classifier (kg/model_relations).
 
@@ -129,7 +130,7 @@ def train_cmd(
     _setup_logging(True)
     corpus = [c for c in corpus if Path(c).exists()]
     kwargs = {"output": output} if output else {}
-    typer.echo(train(seed=seed, held_out=held_out, corpus=corpus, gold=gold, max_steps=max_steps, **kwargs))
+    typer.echo(train(seed=seed, held_out=held_out, corpus=corpus, gold=gold, max_steps=max_steps, synthetic=synthetic, **kwargs))
 
 
 @app.command("query")

@@ -124,14 +124,13 @@ def train_contributions(train_records: list[dict[str, Any]], seed: int, output: 
 
 
 def main() -> None:
-    from .annotations import annotation_files, load
     from .nlp.pipeline import build_nlp
     from .scoring import report
-    from .train import split
+    from .train import training_split
 
     logging.disable(logging.WARNING)
-    train_recs, dev_recs = split(load(annotation_files()), 0.15, 0)
-    print(train_contributions(train_recs, seed=0))
+    train_recs, written, dev_recs = training_split()
+    print(train_contributions(train_recs + written, seed=0))
     nlp = build_nlp()
     pred = {r["id"]: doc._.kg_record for r, doc in zip(dev_recs, nlp.pipe(r["text"] for r in dev_recs))}
     print(f"held-out ({len(dev_recs)} documents):")

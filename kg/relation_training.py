@@ -203,13 +203,11 @@ def evaluate(records: list[dict[str, Any]], model_dir: Path | None = MODEL_DIR) 
 
 
 def main() -> None:
-    from .annotations import annotation_files, load
-    from .train import split
+    from .train import training_split
 
     logging.disable(logging.WARNING)
-    records = load(annotation_files())
-    train_recs, dev_recs = split(records, 0.15, 0)
-    print(train_relations(train_recs, seed=0))
+    train_recs, written, dev_recs = training_split()
+    print(train_relations(train_recs + written, seed=0))
     print(f"held-out ({len(dev_recs)} documents), rules alone:")
     print(evaluate(dev_recs, model_dir=None))
     print(f"held-out ({len(dev_recs)} documents), rules + relation classifier:")

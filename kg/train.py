@@ -1,10 +1,11 @@
 """``kg train``: rebuild the gazetteer, the NER model, the entity typer and the relation classifier.
 
-Hand-annotated documents (data/annotation/done) are split by a seeded hash of their id
-into train and held-out parts. The train part gives the gazetteer
-(rules/gazetteer/annotations.jsonl), the NER training set (with silver labels that the
-rules produce on other corpus documents), then the contribution and relation models; the
-held-out part scores rules alone, the model alone and their combinations.
+Hand-annotated corpus documents (data/annotation/done) are split by a seeded hash of their
+id into train and held-out parts. The train part gives the gazetteer
+(rules/gazetteer/annotations.jsonl); with the synthetic documents (data/annotation/synthetic)
+and silver labels that the rules produce on other corpus documents it gives the NER
+training set, then the typer, contribution and relation models; the held-out part scores
+rules alone, the model alone and their combinations.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from spacy.tokens import DocBin
 
-from .annotations import annotation_files, load, to_docs
+from .annotations import SYNTHETIC_DIR, annotation_files, load, to_docs
 from .export.atomic import write_text
 from .ingest import read_papers
 from .nlp.pipeline import MODEL_DIR, build_nlp
@@ -40,6 +41,16 @@ def split(records: list[dict[str, Any]], held_out: float, seed: int) -> tuple[li
         h = int(hashlib.sha1(f"{seed}:{rec['id']}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
         (dev if h < held_out else train).append(rec)
     return train, dev
+
+
+def training_split(held_out: float = 0.15, seed: int = 0, synthetic: bool = True) -> tuple[list, list, list]:
+    """(corpus training documents, synthetic documents, held-out corpus documents).
+
+    Only corpus documents are held out: the scores then speak of real abstracts.
+    """
+    train_recs, dev_recs = split(load(annotation_files()), held_out, seed)
+    written = load(annotation_files(SYNTHETIC_DIR)) if synthetic else []
+    return train_recs, written, dev_recs
 
 
 def _appears(form: str, text: str) -> bool:
@@ -122,23 +133,27 @@ def _forget_paths(config: Path) -> None:
 
 
 def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None, gold: Path | None = None,
-          max_steps: int | None = None, output: Path = MODEL_DIR) -> str:
-    """Rebuild gazetteer and model; return the held-out report."""
+          max_steps: int | None = None, output: Path = MODEL_DIR, synthetic: bool = True) -> str:
+    """Rebuild gazetteer and models; return the held-out report.
+
+    Synthetic documents (SYNTHETIC_DIR) are training documents for every model; the
+    gazetteer comes from corpus documents only, since the names written for synthetic
+    documents are invented.
+    """
     import spacy
     from spacy.cli.train import train as spacy_train
 
-    records = load(annotation_files())
-    train_recs, dev_recs = split(records, held_out, seed)
+    train_recs, written, dev_recs = training_split(held_out, seed, synthetic)
     write_text(rules_dir() / "gazetteer" / GAZETTEER,
                "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in gazetteer_entries(train_recs)))
-    silver = silver_records(corpus or [], records, gold)
+    silver = silver_records(corpus or [], train_recs + dev_recs, gold)
     nlp = spacy.blank("en")
     from .nlp.tokenizer import create_ml_tokenizer_callback
 
     nlp = create_ml_tokenizer_callback()(nlp)
     with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
         tmp_path = Path(tmp)
-        DocBin(docs=list(to_docs(nlp, train_recs + silver))).to_disk(tmp_path / "train.spacy")
+        DocBin(docs=list(to_docs(nlp, train_recs + written + silver))).to_disk(tmp_path / "train.spacy")
         DocBin(docs=list(to_docs(nlp, dev_recs))).to_disk(tmp_path / "dev.spacy")
         overrides = {"paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"), "system.seed": seed}
         if max_steps:
@@ -148,7 +163,7 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
             shutil.rmtree(output)
         shutil.copytree(tmp_path / "out" / "model-best", output)
         _forget_paths(output / "config.cfg")
-    header = (f"trained on {len(train_recs)} hand-annotated + {len(silver)} silver documents; "
+    header = (f"trained on {len(train_recs)} hand-annotated + {len(written)} synthetic + {len(silver)} silver documents; "
               f"held out {len(dev_recs)} hand-annotated documents (seed {seed})")
     if output == MODEL_DIR:
         # the typer, contribution and relation models learn from the entities this NER model finds,
@@ -157,9 +172,10 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
         from .relation_training import train_relations
         from .typer_training import train_typer
 
-        header += "\n" + train_typer(train_recs, seed, ner_model=output)
-        header += "\n" + train_contributions(train_recs, seed, ner_model=output)
-        header += "\n" + train_relations(train_recs, seed, ner_model=output)
+        learn = train_recs + written
+        header += "\n" + train_typer(learn, seed, ner_model=output)
+        header += "\n" + train_contributions(learn, seed, ner_model=output)
+        header += "\n" + train_relations(learn, seed, ner_model=output)
     else:
         header += "\n(typer, contribution and relation models not retrained: they are trained for the shipped NER model only)"
     return header + "\n" + evaluate_modes(dev_recs, output)

@@ -77,12 +77,11 @@ def evaluate(records: list[dict[str, Any]], use_typer: bool = True) -> str:
 
 
 def main() -> None:
-    from .annotations import annotation_files, load
-    from .train import split
+    from .train import training_split
 
     logging.disable(logging.WARNING)
-    train_recs, dev_recs = split(load(annotation_files()), 0.15, 0)
-    print(train_typer(train_recs, seed=0))
+    train_recs, written, dev_recs = training_split()
+    print(train_typer(train_recs + written, seed=0))
     print(f"held-out ({len(dev_recs)} documents) without the typer:\n{evaluate(dev_recs, use_typer=False)}")
     print(f"held-out ({len(dev_recs)} documents) with the typer:\n{evaluate(dev_recs)}")
 
