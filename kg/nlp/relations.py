@@ -88,6 +88,7 @@ class RelationExtractor:
         self.weak_window = int(cfg.get("weak_window", 4))
         self.subject_offset = int(cfg.get("subject_offset", 2))
         self.determiners = set(cfg.get("determiners", []))
+        self.participle_endings = tuple(cfg.get("participle_endings", []))
         self.self_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for p in cfg["self_reference"]:
             self.self_matcher.add(" ".join(p), [nlp.make_doc(" ".join(p))])
@@ -241,7 +242,7 @@ class RelationExtractor:
                         if clause_start <= prev_end:
                             left_ent, confidence = prev_head, confidence - 0.05
                     if (left_ent is None and not rule.backward and ts - 1 > clause_start and lowers[ts - 1] == ","
-                            and lowers[ts].endswith("ing")):
+                            and lowers[ts].endswith(self.participle_endings)):
                         # "X shows strong results on A and B, outperforming C": the clause's subject
                         subject = next((m for m in mentions if clause_start <= m.start <= clause_start + self.subject_offset
                                         and all(w in self.determiners for w in lowers[clause_start: m.start])), None)
