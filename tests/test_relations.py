@@ -56,6 +56,7 @@ def run(nlp, extractor, text: str, ents: dict[str, str], title: str = "A study")
 
 
 M = "MODEL"
+T = "TECHNIQUE"
 
 
 # -- the trigger rules ---------------------------------------------------------------------
@@ -228,21 +229,22 @@ def test_learned_confidence_orders_support(nlp, learned):
                if k != ("Zephyrix", "OUTPERFORMS", "Falcon-40B"))
 
 
-def test_apposition_gives_built_on_and_uses(nlp, rules):
-    edges = run(nlp, rules, "We propose QuipQuant, a post-training quantization method for LLMs.",
-                {"QuipQuant": M, "post-training quantization": "TECHNIQUE"})
-    assert ("QuipQuant", "BUILT_ON", "post-training quantization") in edges
-    edges = run(nlp, rules, "We present ZetaLM, a Transformer model.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
-    assert ("ZetaLM", "USES", "Transformer") in edges
-    edges = run(nlp, rules, "We compare ZetaLM, a Transformer trained on code.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
-    assert ("ZetaLM", "BUILT_ON", "Transformer") not in edges and ("ZetaLM", "USES", "Transformer") not in edges
+PTQ, ZT = {"QuipQuant": M, "post-training quantization": T}, {"ZetaLM": M, "Transformer": T}
 
 
-def test_title_colon_and_copula_open_appositions(nlp, rules):
-    edges = run(nlp, rules, "QuipQuant: A Post-Training Quantization Method for LLMs",
-                {"QuipQuant": M, "Post-Training Quantization": "TECHNIQUE"})
-    assert ("QuipQuant", "BUILT_ON", "Post-Training Quantization") in edges
-    edges = run(nlp, rules, "ZetaLM is a Transformer model with 7B parameters.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
-    assert ("ZetaLM", "USES", "Transformer") in edges
-    edges = run(nlp, rules, "ZetaLM uses a Transformer model.", {"ZetaLM": M, "Transformer": "TECHNIQUE"})
-    assert ("ZetaLM", "USES", "Transformer") in edges and ("ZetaLM", "BUILT_ON", "Transformer") not in edges
+@pytest.mark.parametrize("sentence, ents, present, absent", [
+    # an apposition: "X, a T method" gives BUILT_ON, "X, a T model" gives USES; no noun, no edge
+    ("We propose QuipQuant, a post-training quantization method for LLMs.", PTQ,
+     {("QuipQuant", "BUILT_ON", "post-training quantization")}, set()),
+    ("We present ZetaLM, a Transformer model.", ZT, {("ZetaLM", "USES", "Transformer")}, set()),
+    ("We compare ZetaLM, a Transformer trained on code.", ZT, set(),
+     {("ZetaLM", "BUILT_ON", "Transformer"), ("ZetaLM", "USES", "Transformer")}),
+    # a title's colon and a copula open appositions too
+    ("QuipQuant: A Post-Training Quantization Method for LLMs", {"QuipQuant": M, "Post-Training Quantization": T},
+     {("QuipQuant", "BUILT_ON", "Post-Training Quantization")}, set()),
+    ("ZetaLM is a Transformer model with 7B parameters.", ZT, {("ZetaLM", "USES", "Transformer")}, set()),
+    ("ZetaLM uses a Transformer model.", ZT, {("ZetaLM", "USES", "Transformer")}, {("ZetaLM", "BUILT_ON", "Transformer")}),
+])
+def test_appositions_give_built_on_and_uses(nlp, rules, sentence, ents, present, absent):
+    edges = run(nlp, rules, sentence, ents)
+    assert present <= edges and not absent & edges
