@@ -81,8 +81,7 @@ def test_shipped_typer_drops_a_generic_title_phrase(nlp):
             "with 1-bit codes and keeps accuracy on MMLU.")
     before = [e["name"] for e in build_nlp(use_typer=False)(text)._.kg_record["entities"]]
     after = [e["name"] for e in nlp(text)._.kg_record["entities"]]
-    assert {"Efficient Inference", "1-bit"} <= set(before)
-    assert not {"Efficient Inference", "1-bit"} & set(after)
+    assert "Efficient Inference" in before and "Efficient Inference" not in after
     assert {"ZipSpec", "Mixtral-8x7B", "MMLU"} <= set(after)
 
 

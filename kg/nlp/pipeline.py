@@ -7,7 +7,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import entities, record, sentences  # noqa: F401  (registers the components)
+from . import biluo_tagger, entities, record, sentences  # noqa: F401  (registers the components)
 from .tokenizer import create_ml_tokenizer_callback
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "model"
