@@ -1,6 +1,6 @@
 """Entity recognition as per-token BILUO tagging, decoded into ``doc.ents`` by constrained Viterbi.
 
-spaCy's transition-based ``ner`` spends more than half of its time in its per-token state
+spaCy's transition-based ``ner`` spends about half of its time in its per-token state
 machine. Tagging scores every token of a batch with one softmax layer over the same
 tok2vec; a Viterbi pass over the batch (numpy, one step per token position) then picks the
 best tag sequence that is valid BILUO (B-X I-X* L-X or U-X), so no span is half open.
