@@ -53,6 +53,32 @@ class Layout:
         names = [f"L-{t}" for t in types] + ["O"] + [f"{p}-{t}" for p in "UBI" for t in types]
         return cls(np.array([labels.index(n) for n in names], dtype=np.intp), len(types), types)
 
+    @property
+    def size(self) -> int:
+        return 4 * self.n_types + 1
+
+    @property
+    def last(self) -> slice:
+        return slice(0, self.n_types)
+
+    @property
+    def closed(self) -> slice:
+        """L-*, O and U-*: where a span has just ended (or none is open)."""
+        return slice(0, 2 * self.n_types + 1)
+
+    @property
+    def starts(self) -> slice:
+        """O, U-* and B-*: what may follow a closed label."""
+        return slice(self.n_types, 3 * self.n_types + 1)
+
+    @property
+    def begin(self) -> slice:
+        return slice(2 * self.n_types + 1, 3 * self.n_types + 1)
+
+    @property
+    def inside(self) -> slice:
+        return slice(3 * self.n_types + 1, self.size)
+
     def label(self, k: int) -> tuple[str, str]:
         """(BILUO prefix, type) of reordered label K."""
         t = self.n_types
@@ -70,21 +96,19 @@ def viterbi(logits: list[np.ndarray], layout: Layout) -> list[list[int]]:
 
     Per-token normalization adds the same constant to every label of a token, so logits give
     the same best path as log-probabilities."""
-    t_ = layout.n_types
-    closed, starts = slice(0, 2 * t_ + 1), slice(t_, 3 * t_ + 1)
-    b_, i_, l_ = slice(2 * t_ + 1, 3 * t_ + 1), slice(3 * t_ + 1, 4 * t_ + 1), slice(0, t_)
-    b_idx, i_idx = np.arange(2 * t_ + 1, 3 * t_ + 1), np.arange(3 * t_ + 1, 4 * t_ + 1)
+    closed, starts, b_, i_, l_ = layout.closed, layout.starts, layout.begin, layout.inside, layout.last
+    b_idx, i_idx = np.arange(layout.size)[b_], np.arange(layout.size)[i_]
     lengths = [len(x) for x in logits]
     n, d = max(lengths, default=0), len(logits)
-    scores = np.zeros((n, d, 4 * t_ + 1), dtype=np.float32)
+    scores = np.zeros((n, d, layout.size), dtype=np.float32)
     for k, x in enumerate(logits):
         scores[: len(x), k] = x[:, layout.order]
-    back = np.zeros((n, d, 4 * t_ + 1), dtype=np.intp)
+    back = np.zeros((n, d, layout.size), dtype=np.intp)
     ended: dict[int, list[int]] = {}
     for k, length in enumerate(lengths):
         ended.setdefault(length, []).append(k)
     final = [0] * d
-    best = np.full((d, 4 * t_ + 1), -np.inf, dtype=np.float32)
+    best = np.full((d, layout.size), -np.inf, dtype=np.float32)
     if n:
         best[:, starts] = scores[0, :, starts]
     for t in range(1, n + 1):
