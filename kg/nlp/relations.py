@@ -187,7 +187,7 @@ class RelationExtractor:
         relative: Span | None = None
         while i >= sent.start:
             w = lowers[i]
-            if w in self.clause_breaks and not (w == "but" and i + 1 < len(doc) and doc[i + 1].lower_ == "also"):
+            if w in self.clause_breaks and not (w == "but" and i + 1 < len(doc) and lowers[i + 1] == "also"):
                 if w in ("which", "that"):
                     j = i - 1 if i - 1 >= sent.start and doc[i - 1].text == "," else i
                     relative = next((m for m in mentions if m.end == j), None)
@@ -203,7 +203,8 @@ class RelationExtractor:
                    triggers: list[Trigger], self_refs: list[tuple[int, int, str]]) -> list[dict[str, Any]]:
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
         ents = mention_spans(by_span)
-        title_end, lowers = doc_tokens(doc).title_end, doc_tokens(doc).lower
+        tokens = doc_tokens(doc)
+        title_end, lowers = tokens.title_end, tokens.lower
         for sent in doc.sents:
             mentions = [e for e in ents if sent.start <= e.start < sent.end]
             in_sent = [t for t in triggers if sent.start <= t.start < sent.end]
