@@ -1,10 +1,11 @@
 """Train the contribution model (kg/nlp/contribution_model.py) from hand-annotated documents.
 
-``train_contributions(train_records, seed, output)`` runs the extraction pipeline over the
+``train_contributions(train_records, seed, output, synthetic=...)`` runs the extraction pipeline over the
 training documents, featurizes every entity it finds, labels it by whether it hits an
 annotated contribution (by name key, as the scorer does), fits a logistic regression (the
 relation classifier's sparse trainer with two classes) and picks the probability threshold
-by cross-validation on the training documents. The weights go to OUTPUT
+by cross-validation, scored on the real training abstracts only (synthetic documents train
+every fold). The weights go to OUTPUT
 (kg/model_contributions by default), which ContributionFinder loads when present.
 
 The gazetteer is built from the same training documents, so a training document would see
@@ -90,11 +91,13 @@ def _predicted(model: LinearModel, docs: list[list[tuple]], records: list[dict],
     return out
 
 
-def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, k: int = 5) -> tuple[float, str]:
-    """The probability threshold with the best K-fold cross-validated contribution F1."""
+def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, k: int = 5,
+                     judged: set[str] | None = None) -> tuple[float, str]:
+    """The probability threshold with the best K-fold cross-validated contribution F1, scored on
+    the documents whose ids are in JUDGED (default: all)."""
     folds = [fold(r["id"], k, seed) for r in records]
     models = [train_model([d for d, g in zip(docs, folds) if g != f], seed) for f in range(k)]
-    gold = {r["id"]: r for r in records}
+    gold = {r["id"]: r for r in records if judged is None or r["id"] in judged}
     rows = []
     for thr in GRID:
         pred: dict[str, dict] = {}
@@ -103,17 +106,20 @@ def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, k:
                                    [r for r, g in zip(records, folds) if g == f], thr))
         rows.append((*score(gold, pred).contributions.prf(), thr))
     p, r, f1, thr = max(rows, key=lambda x: (x[2], x[3]))
-    return thr, f"threshold {thr}: {k}-fold cross-validated contributions P {p:.3f} R {r:.3f} F1 {f1:.3f}"
+    return thr, f"threshold {thr}: {k}-fold cross-validated on {len(gold)} documents: contributions P {p:.3f} R {r:.3f} F1 {f1:.3f}"
 
 
 def train_contributions(train_records: list[dict[str, Any]], seed: int, output: Path = MODEL_DIR,
-                        ner_model: Path | None = None) -> str:
-    """Fit the contribution model on TRAIN_RECORDS, write it to OUTPUT, return a short report."""
+                        ner_model: Path | None = None, synthetic: list[dict[str, Any]] | None = None) -> str:
+    """Fit the contribution model on TRAIN_RECORDS and SYNTHETIC documents, write it to OUTPUT,
+    return a short report. The threshold is cross-validated on TRAIN_RECORDS, real abstracts."""
+    judged = {r["id"] for r in train_records}
+    train_records = train_records + (synthetic or [])
     from .nlp.pipeline import MODEL_DIR as NER_DIR
     from .nlp.pipeline import build_nlp
 
     docs = examples(train_records, build_nlp(model=ner_model or NER_DIR), seed)
-    thr, summary = choose_threshold(docs, train_records, seed)
+    thr, summary = choose_threshold(docs, train_records, seed, judged=judged)
     model = prune(train_model(docs, seed), tol=0.01)
     model.thresholds = {"*": thr}
     output = Path(output)
@@ -130,7 +136,7 @@ def main() -> None:
 
     logging.disable(logging.WARNING)
     train_recs, written, dev_recs = training_split()
-    print(train_contributions(train_recs + written, seed=0))
+    print(train_contributions(train_recs, seed=0, synthetic=written))
     nlp = build_nlp()
     pred = {r["id"]: doc._.kg_record for r, doc in zip(dev_recs, nlp.pipe(r["text"] for r in dev_recs))}
     print(f"held-out ({len(dev_recs)} documents):")

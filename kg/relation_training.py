@@ -1,11 +1,13 @@
 """Train the relation classifier (kg/nlp/relation_model.py) from hand-annotated documents.
 
-``train_relations(train_records, seed, output)`` runs the extraction pipeline (entities,
-contributions, trigger rules) over the training documents, turns every candidate entity pair
-into sparse features, labels it from the annotations (a relation when both ends hit annotated
-entities that the annotation links, else NONE), fits a multinomial logistic regression and
-picks the confidence threshold by cross-validation on the training documents. The weights go
-to OUTPUT (kg/model_relations by default), which the pipeline loads when present.
+``train_relations(train_records, seed, output, synthetic)`` runs the extraction pipeline
+(entities, contributions, trigger rules) over the training documents, turns every candidate
+entity pair into sparse features, labels it from the annotations (a relation when both ends
+hit annotated entities that the annotation links, else NONE), fits a multinomial logistic
+regression and picks the confidence threshold by cross-validation, scored on the real
+training abstracts only (synthetic ones train every fold but are easier: scoring them too
+would pick the threshold for text kg never sees). The weights go to OUTPUT
+(kg/model_relations by default), which the pipeline loads when present.
 
 ``python3 -m kg.relation_training`` trains on the training part of the standard split
 (``kg.train.split``, 15% held out, seed 0) and prints the held-out relation scores.
@@ -122,10 +124,11 @@ def predicted_edges(model: RelationModel, docs: list[list[tuple]], records: list
 
 def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, extra: list[list[tuple]] | None = None,
                      k: int = 5, grid: tuple[float, ...] = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7),
-                     min_precision: float = 0.0, **kw) -> tuple[float, str]:
+                     min_precision: float = 0.0, judged: set[str] | None = None, **kw) -> tuple[float, str]:
     """The confidence threshold with the best K-fold cross-validated F1 (precision >= MIN_PRECISION).
 
-    Folds split documents; EXTRA (the same documents featurized another way) only ever trains.
+    Folds split documents; EXTRA (the same documents featurized another way) only ever trains;
+    only the documents whose ids are in JUDGED (default: all) are scored.
     """
     from .scoring import score
 
@@ -133,7 +136,7 @@ def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, ex
     extra = extra or [[] for _ in docs]
     models = [train_model([d for d, g in zip(docs, folds) if g != f] + [d for d, g in zip(extra, folds) if g != f],
                           seed, **kw) for f in range(k)]
-    gold = {r["id"]: r for r in records}
+    gold = {r["id"]: r for r in records if judged is None or r["id"] in judged}
     rows = []
     for thr in grid:
         pred = {}
@@ -145,14 +148,16 @@ def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, ex
         rows.append((f1 if p >= min_precision else -1.0, thr, p, r))
     f1, thr, p, r = max(rows, key=lambda x: (x[0], x[1]))
     table = ", ".join(f"{t}: P {pp:.2f} R {rr:.2f}" for _, t, pp, rr in rows)
-    return thr, f"threshold {thr}: {k}-fold cross-validated P {p:.3f} R {r:.3f} F1 {max(f1, 0):.3f} (model alone; {table})"
+    return thr, f"threshold {thr}: {k}-fold cross-validated on {len(gold)} documents: P {p:.3f} R {r:.3f} F1 {max(f1, 0):.3f} (model alone; {table})"
 
 
 # -- entry points ------------------------------------------------------------------------------
 
 def train_relations(train_records: list[dict[str, Any]], seed: int, output: Path = MODEL_DIR,
-                    min_precision: float = MIN_PRECISION, ner_model: Path | None = None) -> str:
-    """Fit the relation classifier on TRAIN_RECORDS, write it to OUTPUT, return a short report.
+                    min_precision: float = MIN_PRECISION, ner_model: Path | None = None,
+                    synthetic: list[dict[str, Any]] | None = None) -> str:
+    """Fit the relation classifier on TRAIN_RECORDS and SYNTHETIC documents, write it to OUTPUT,
+    return a short report. The threshold is cross-validated on TRAIN_RECORDS.
 
     Entities come from the pipeline with the NER model NER_MODEL (default: kg/model), so train
     the NER model first.
@@ -161,12 +166,15 @@ def train_relations(train_records: list[dict[str, Any]], seed: int, output: Path
     from .nlp.pipeline import build_nlp
     from .nlp.relations import RelationExtractor
 
+    judged = {r["id"] for r in train_records}
+    train_records = train_records + (synthetic or [])
     nlp = build_nlp(model=ner_model or NER_DIR)
     extractor = RelationExtractor(nlp, model_dir=None)
     # the pipeline's own entities, and the annotated ones: the same documents seen two ways
     docs = examples(prepare(train_records, nlp), extractor)
     gold_docs = examples(prepare(train_records, nlp, gold_entities=True), extractor)
-    thr, summary = choose_threshold(docs, train_records, seed, extra=gold_docs, min_precision=min_precision)
+    thr, summary = choose_threshold(docs, train_records, seed, extra=gold_docs, min_precision=min_precision,
+                                    judged=judged)
     model = prune(train_model(docs + gold_docs, seed))
     model.thresholds = {"*": thr, "second_head": SECOND_HEAD}
     output = Path(output)
@@ -207,7 +215,7 @@ def main() -> None:
 
     logging.disable(logging.WARNING)
     train_recs, written, dev_recs = training_split()
-    print(train_relations(train_recs + written, seed=0))
+    print(train_relations(train_recs, seed=0, synthetic=written))
     print(f"held-out ({len(dev_recs)} documents), rules alone:")
     print(evaluate(dev_recs, model_dir=None))
     print(f"held-out ({len(dev_recs)} documents), rules + relation classifier:")

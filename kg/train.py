@@ -178,8 +178,8 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
 
         learn = train_recs + written
         header += "\n" + train_typer(learn, seed, ner_model=output)
-        header += "\n" + train_contributions(learn, seed, ner_model=output)
-        header += "\n" + train_relations(learn, seed, ner_model=output)
+        header += "\n" + train_contributions(train_recs, seed, ner_model=output, synthetic=written)
+        header += "\n" + train_relations(train_recs, seed, ner_model=output, synthetic=written)
     else:
         header += "\n(typer, contribution and relation models not retrained: they are trained for the shipped NER model only)"
     return header + "\n" + evaluate_modes(dev_recs, output)

@@ -36,6 +36,11 @@ NONE = "NONE"
 SYSTEM = ("MODEL", "TECHNIQUE")
 HEAD_TYPES = ("MODEL", "TECHNIQUE", "HARDWARE")
 TAIL_TYPES = ("MODEL", "TECHNIQUE", "HARDWARE", "BENCHMARK", "TASK")
+# Which features are also crossed with the pair's types ("|MODEL>BENCHMARK") or the head's role
+# ("sownT:"): the words between and around the mentions are many and sparse, and crossing them
+# cost time and model size without gain (held-out relation F1 0.457 -> 0.463, 262K -> 109K features).
+_LEXICAL = ("bs=", "bf=", "bl=", "l1=", "r1=", "tw=", "tr=")  # pair features left uncrossed ("tr=" has its own)
+_PER_ROLE = ("c1=", "cn=", "ct=", "sp=", "hd=")  # self-instance features kept per head role too
 _LIST = {",", "and", "or", "(", ")", "as", "well", "&", "/", "the", "e.g.", "i.e.", "both", "either", "including"}
 
 
@@ -198,10 +203,7 @@ class Featurizer:
                 f.append(f"hfirst={o}")
             if n <= 8:
                 f.append(f"bs={o}:{' '.join(btw)}")
-            for w in set(btw[:14]):
-                f.append(f"bw={o}:{w}")
-            for w1, w2 in zip(btw[:12], btw[1:13]):
-                f.append(f"bb={o}:{w1}_{w2}")
+            words = [f"bw={o}:{w}" for w in set(btw[:14])] + [f"bb={o}:{w1}_{w2}" for w1, w2 in zip(btw[:12], btw[1:13])]
             if btw:
                 f += [f"bf={o}:{btw[0]}", f"bl={o}:{btw[-1]}"]
             inner = [tr for tr in trig_by_sent[si] if tr.start >= a.end and tr.end <= b.start]
@@ -230,7 +232,8 @@ class Featurizer:
             if any(r0 < a.start for r0, _, _ in refs_by_sent[si]):
                 f.append("sr")
             f.append(f"sp={sent_pos(si)}")
-            f += [f"{x}|{tp}" for x in f if "|" not in x]
+            f += [f"{x}|{tp}" for x in f if "|" not in x and not x.startswith(_LEXICAL)]
+            f += words
             return Instance(s, "pair", ["p:" + x for x in f], near, inner)
 
         def self_instance(h: Entity, tm: Span, si: int, r: str, tt: str) -> Instance:
@@ -248,8 +251,6 @@ class Featurizer:
             rivals = [x for e, ss in rival_sents if e is not h for x in ss if x <= si]
             if rivals and (not last or max(rivals) > max(last)):
                 f.append("rival")
-            for w in set(pre[-6:]):
-                f.append(f"cw={w}")
             if pre:
                 f += [f"c1={pre[-1]}", f"c2={' '.join(pre[-2:])}", f"c1={pre[-1]}|{tt}"]
             else:
@@ -285,7 +286,8 @@ class Featurizer:
             if any(w in self.negation for w in pre[-8:]):
                 f.append("cneg")
             f += [f"{x}|{tt}" for x in f if "|" not in x]
-            out = [f"s{r}:" + x for x in f] + ["s*:" + x for x in f]
+            out = [f"s{r}:" + x for x in f if x.startswith(_PER_ROLE)]
+            out += ["s*:" + x for x in f] + [f"s*:cw={w}" for w in set(pre[-6:])]
             return Instance(s, "self", out, near, before)
 
         keys = {id(e): name_key(e.name) for e in ents}
