@@ -113,11 +113,11 @@ def train_contributions(train_records: list[dict[str, Any]], seed: int, output: 
                         ner_model: Path | None = None, synthetic: list[dict[str, Any]] | None = None) -> str:
     """Fit the contribution model on TRAIN_RECORDS and SYNTHETIC documents, write it to OUTPUT,
     return a short report. The threshold is cross-validated on TRAIN_RECORDS, real abstracts."""
-    judged = {r["id"] for r in train_records}
-    train_records = train_records + (synthetic or [])
     from .nlp.pipeline import MODEL_DIR as NER_DIR
     from .nlp.pipeline import build_nlp
 
+    judged = {r["id"] for r in train_records}
+    train_records = train_records + (synthetic or [])
     docs = examples(train_records, build_nlp(model=ner_model or NER_DIR), seed)
     thr, summary = choose_threshold(docs, train_records, seed, judged=judged)
     model = prune(train_model(docs, seed), tol=0.01)
