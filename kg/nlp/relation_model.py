@@ -203,7 +203,7 @@ class Featurizer:
                 f.append(f"hfirst={o}")
             if n <= 8:
                 f.append(f"bs={o}:{' '.join(btw)}")
-            words = [f"bw={o}:{w}" for w in set(btw[:14])] + [f"bb={o}:{w1}_{w2}" for w1, w2 in zip(btw[:12], btw[1:13])]
+            words = [f"bw={o}:{w}" for w in sorted(set(btw[:14]))] + [f"bb={o}:{w1}_{w2}" for w1, w2 in zip(btw[:12], btw[1:13])]
             if btw:
                 f += [f"bf={o}:{btw[0]}", f"bl={o}:{btw[-1]}"]
             inner = [tr for tr in trig_by_sent[si] if tr.start >= a.end and tr.end <= b.start]
@@ -272,7 +272,7 @@ class Featurizer:
             for tr in after[:1]:
                 f += [f"ca={rr.id}" for rr in tr.rules]
             refs = [p for r0, _, p in refs_by_sent[si] if r0 < tm.start]
-            for p in set(refs):
+            for p in sorted(set(refs)):
                 f.append(f"cs={p}")
             f.append(f"cs_any={bool(refs)}|{tt}")
             prior = [m for m in ments_in_sent[si] if m.end <= tm.start]
@@ -287,7 +287,7 @@ class Featurizer:
                 f.append("cneg")
             f += [f"{x}|{tt}" for x in f if "|" not in x]
             out = [f"s{r}:" + x for x in f if x.startswith(_PER_ROLE)]
-            out += ["s*:" + x for x in f] + [f"s*:cw={w}" for w in set(pre[-6:])]
+            out += ["s*:" + x for x in f] + [f"s*:cw={w}" for w in sorted(set(pre[-6:]))]
             return Instance(s, "self", out, near, before)
 
         keys = {id(e): name_key(e.name) for e in ents}
