@@ -176,8 +176,7 @@ def train(seed: int = 0, held_out: float = 0.15, corpus: list[str] | None = None
         from .relation_training import train_relations
         from .typer_training import train_typer
 
-        learn = train_recs + written
-        header += "\n" + train_typer(learn, seed, ner_model=output)
+        header += "\n" + train_typer(train_recs + written, seed, ner_model=output)
         header += "\n" + train_contributions(train_recs, seed, ner_model=output, synthetic=written)
         header += "\n" + train_relations(train_recs, seed, ner_model=output, synthetic=written)
     else:
