@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from .names import name_key
+from .names import group_key
 
 ENTITY_TYPES = ("MODEL", "BENCHMARK", "TECHNIQUE", "HARDWARE", "METRIC", "TASK")
 RELATION_TYPES = (
@@ -25,8 +25,9 @@ RELATION_TYPES = (
 
 
 def entity_key(name: str) -> str:
-    """Names that differ only in case, hyphens, spaces, punctuation or a plural "s" share a key."""
-    return name_key(name)
+    """Names that differ only in case, hyphens, spaces, punctuation, accents, a plural "s" or how
+    a Greek letter is written ("γ-MoD", "gamma-MoD") share a key."""
+    return group_key(name)
 
 
 def entity_node(name: str) -> str:

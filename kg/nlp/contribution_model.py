@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from .context import title_name_end
-from .mentions import Entity, mention_spans, name_key
+from ..names import group_key
+from .mentions import Entity, mention_spans
 from .tokens import doc_tokens
 
 _RANKS = 3  # "first/second/third-or-later entity after the cue"
@@ -40,7 +41,7 @@ class Cue:
 
 def entity_keys(e: Entity) -> set[str]:
     """Name keys of an entity's name and aliases."""
-    return {name_key(n) for n in (e.name, *e.aliases)}
+    return {group_key(n) for n in (e.name, *e.aliases)}
 
 
 def _bucket(n: int, edges: Sequence[int]) -> str:
@@ -82,7 +83,7 @@ def featurize(doc: Doc, entities: list[Entity], by_span: dict[tuple[int, int], E
     SELF_WORDS mark a sentence about the paper's own work ("we", "our").
     """
     title_end, name_end = title_prefix(doc)
-    prefix_key = name_key(doc[:name_end].text) if name_end else ""
+    prefix_key = group_key(doc[:name_end].text) if name_end else ""
     mentions = mention_spans(by_span)
     tok = doc_tokens(doc)
     words, sent_of = tok.lower, tok.sent_of

@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 from ..rules import load_yaml
 from .contribution_model import Cue, featurize, title_prefix
 from .gazetteer import Entry, load_gazetteer
-from .mentions import Entity, mention_spans, name_key
+from ..names import group_key
+from .mentions import Entity, mention_spans
 from .linear import LinearModel
 from .tokens import doc_tokens
 
@@ -29,7 +30,7 @@ _SUBJECT_REACH = 3
 
 def gazetteer_keys(entries: list[Entry]) -> set[str]:
     """Name keys of every name and alias of gazetteer ENTRIES: names the paper did not coin."""
-    return {name_key(n) for e in entries for n in (e.name, *e.aliases)}
+    return {group_key(n) for e in entries for n in (e.name, *e.aliases)}
 
 
 class ContributionFinder:
@@ -63,8 +64,8 @@ class ContributionFinder:
         found: list[Entity] = []
         _, name_end = title_prefix(doc)
         if name_end is not None:
-            prefix = name_key(doc[:name_end].text)
-            found += [e for e in entities if name_key(e.name) == prefix or prefix in map(name_key, e.aliases)]
+            prefix = group_key(doc[:name_end].text)
+            found += [e for e in entities if group_key(e.name) == prefix or prefix in map(group_key, e.aliases)]
         mentions = mention_spans(by_span)
         for cue in cues:
             if not (cue.kind == "naming" or cue.kind == "verb" and cue.subject):
@@ -85,7 +86,7 @@ class ContributionFinder:
                  known: set[str] | None = None) -> list[list[str]]:
         """The contribution model's features of every entity (KNOWN: name keys not coined here; default: the gazetteer's)."""
         cues = self.cues(doc)
-        acronyms = {name_key(n) for pair in doc._.kg_aliases or [] for n in pair}
+        acronyms = {group_key(n) for pair in doc._.kg_aliases or [] for n in pair}
         known = self.known if known is None else known
         return featurize(doc, entities, by_span, cues, self.rule(doc, entities, by_span, cues), acronyms, known,
                          self.nouns, self.self_words)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from ..names import name_key
+from ..names import group_key
 
 
 @dataclass
@@ -41,20 +41,20 @@ def group_mentions(doc: Doc, alias_pairs: list[tuple[str, str]]) -> tuple[list[E
         return k
 
     for long, short in alias_pairs:
-        a, b = find(name_key(long)), find(name_key(short))
+        a, b = find(group_key(long)), find(group_key(short))
         if a != b:
             parent[b] = a
     groups: dict[str, list[Span]] = {}
     for ent in doc.ents:
-        k = name_key(ent.text)
+        k = group_key(ent.text)
         if k:
             groups.setdefault(find(k), []).append(ent)
-    long_forms = {name_key(lng) for lng, _ in alias_pairs}
+    long_forms = {group_key(lng) for lng, _ in alias_pairs}
     entities: list[Entity] = []
     by_span: dict[tuple[int, int], Entity] = {}
     for root, spans in groups.items():
         forms = Counter(s.text for s in spans)
-        long = [s.text for s in spans if name_key(s.text) in long_forms]
+        long = [s.text for s in spans if group_key(s.text) in long_forms]
         name = long[0] if long else min(forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
         labels = Counter(s.label_ for s in spans)
         label = min(labels.items(), key=lambda kv: (-kv[1], [s.label_ for s in spans].index(kv[0])))[0]

@@ -29,7 +29,8 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from .linear import LinearModel
-from .mentions import Entity, mention_spans, name_key
+from ..names import group_key
+from .mentions import Entity, mention_spans
 from .tokens import doc_tokens
 
 NONE = "NONE"
@@ -290,7 +291,7 @@ class Featurizer:
             out += ["s*:" + x for x in f] + [f"s*:cw={w}" for w in sorted(set(pre[-6:]))]
             return Instance(s, "self", out, near, before)
 
-        keys = {id(e): name_key(e.name) for e in ents}
+        keys = {id(e): group_key(e.name) for e in ents}
         name_feats = {id(e): ([f"g:tw={w}|{e.type}" for w in ws], [f"g:hw={w}|{e.type}" for w in ws])
                       for e in ents for ws in [_words(e.name)]}
         cands: list[Candidate] = []
