@@ -40,4 +40,4 @@ def group_key(text: str) -> str:
     ``name_key`` drops every non-ASCII letter, so "γ-MoD" would join "MoD" and "PixArt-α"
     would join "PixArt"; folded, "γ-MoD" joins "gamma-MoD" and "PixArt-α" "PixArt-alpha".
     """
-    return name_key(fold(text))
+    return name_key(text if str(text).isascii() else fold(text))
