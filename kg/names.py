@@ -38,6 +38,6 @@ def group_key(text: str) -> str:
     """The key kg groups mentions and graph nodes by: ``name_key`` of the folded text.
 
     ``name_key`` drops every non-ASCII letter, so "γ-MoD" would join "MoD" and "PixArt-α"
-    would join "PixArt"; folded, "γ-MoD" joins "gamma-MoD" and "PixArt-α" "PixArt-alpha".
+    would join "PixArt"; folded, "γ-MoD" joins "gamma-MoD" and "PixArt-α" only "PixArt-alpha".
     """
     return name_key(text if str(text).isascii() else fold(text))

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from .context import title_name_end
 from ..names import group_key
+from .context import title_name_end
 from .mentions import Entity, mention_spans
 from .tokens import doc_tokens
 

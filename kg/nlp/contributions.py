@@ -15,10 +15,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from ..names import group_key
 from ..rules import load_yaml
 from .contribution_model import Cue, featurize, title_prefix
 from .gazetteer import Entry, load_gazetteer
-from ..names import group_key
 from .mentions import Entity, mention_spans
 from .linear import LinearModel
 from .tokens import doc_tokens

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from .linear import LinearModel
 from ..names import group_key
+from .linear import LinearModel
 from .mentions import Entity, mention_spans
 from .tokens import doc_tokens
 
