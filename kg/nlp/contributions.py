@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..names import group_key
 from ..rules import load_yaml
-from .contribution_model import Cue, featurize, title_prefix
+from .contribution_model import Cue, entity_keys, featurize, title_prefix
 from .gazetteer import Entry, load_gazetteer
 from .mentions import Entity, mention_spans
 from .linear import LinearModel
@@ -65,7 +65,7 @@ class ContributionFinder:
         _, name_end = title_prefix(doc)
         if name_end is not None:
             prefix = group_key(doc[:name_end].text)
-            found += [e for e in entities if group_key(e.name) == prefix or prefix in map(group_key, e.aliases)]
+            found += [e for e in entities if prefix in entity_keys(e)]
         mentions = mention_spans(by_span)
         for cue in cues:
             if not (cue.kind == "naming" or cue.kind == "verb" and cue.subject):
