@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .linear_training import fit, fold, matrix, prune, vocabulary
+from .linear_training import fit, fold, matrix, prune, threshold_sweep, vocabulary
 from .nlp.contributions import MODEL_DIR, ContributionFinder, gazetteer_keys
 from .nlp.entities import EntityRules
 from .nlp.gazetteer import Entry, load_gazetteer
@@ -95,18 +95,9 @@ def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, k:
                      judged: set[str] | None = None) -> tuple[float, str]:
     """The probability threshold with the best K-fold cross-validated contribution F1, scored on
     the documents whose ids are in JUDGED (default: all)."""
-    folds = [fold(r["id"], k, seed) for r in records]
-    models = [train_model([d for d, g in zip(docs, folds) if g != f], seed) for f in range(k)]
-    gold = {r["id"]: r for r in records if judged is None or r["id"] in judged}
-    rows = []
-    for thr in GRID:
-        pred: dict[str, dict] = {}
-        for f, m in enumerate(models):
-            pred.update(_predicted(m, [d for d, g in zip(docs, folds) if g == f],
-                                   [r for r, g in zip(records, folds) if g == f], thr))
-        rows.append((*score(gold, pred).contributions.prf(), thr))
-    p, r, f1, thr = max(rows, key=lambda x: (x[2], x[3]))
-    return thr, f"threshold {thr}: {k}-fold cross-validated on {len(gold)} documents: contributions P {p:.3f} R {r:.3f} F1 {f1:.3f}"
+    sweep, n = threshold_sweep(docs, records, seed, GRID, lambda d: train_model(d, seed), _predicted, k, judged)
+    p, r, f1, thr = max(((*s.contributions.prf(), thr) for thr, s in sweep), key=lambda x: (x[2], x[3]))
+    return thr, f"threshold {thr}: {k}-fold cross-validated on {n} documents: contributions P {p:.3f} R {r:.3f} F1 {f1:.3f}"
 
 
 def train_contributions(train_records: list[dict[str, Any]], seed: int, output: Path = MODEL_DIR,

@@ -2,18 +2,20 @@
 
 Training data is a list of documents, each a list of rows ``(features, labels, ...)``; the
 typer, the contribution model and the relation classifier build such rows their own way
-and share everything from there: the vocabulary, the sparse matrix, the fit, the pruning
-and the cross-validation folds.
+and share everything from there: the vocabulary, the sparse matrix, the fit, the pruning,
+the cross-validation folds and the threshold sweep over them.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from typing import Any, Callable
 
 import numpy as np
 
 from .nlp.linear import LinearModel
+from .scoring import Scores, score
 
 
 def vocabulary(docs: list[list[tuple]], min_count: int) -> dict[str, int]:
@@ -92,3 +94,31 @@ def prune(model: LinearModel, tol: float = 0.02) -> LinearModel:
 def fold(doc_id: str, k: int, seed: int) -> int:
     """The cross-validation fold of a document: a seeded hash of its id."""
     return int(hashlib.sha1(f"{seed}:fold:{doc_id}".encode()).hexdigest()[:8], 16) % k
+
+
+def threshold_sweep(docs: list[list[tuple]], records: list[dict[str, Any]], seed: int, grid: tuple[float, ...],
+                    train: Callable[[list[list[tuple]]], LinearModel],
+                    predict: Callable[[LinearModel, list[list[tuple]], list[dict], float], dict[str, dict]],
+                    k: int = 5, judged: set[str] | None = None,
+                    extra: list[list[tuple]] | None = None) -> tuple[list[tuple[float, Scores]], int]:
+    """The K-fold cross-validated scores of every threshold in GRID, and how many documents they judge.
+
+    Folds split documents (DOCS featurized, RECORDS annotated, in the same order); a model is
+    trained on the other folds, with EXTRA (the same documents featurized another way), which
+    only ever trains. PREDICT gives prediction records for a fold at a threshold; only the
+    documents whose ids are in JUDGED (default: all) are scored, so synthetic training text
+    does not pick the threshold for real abstracts.
+    """
+    folds = [fold(r["id"], k, seed) for r in records]
+    extra = extra or [[] for _ in docs]
+    models = [train([d for d, g in zip(docs, folds) if g != f] + [d for d, g in zip(extra, folds) if g != f])
+              for f in range(k)]
+    gold = {r["id"]: r for r in records if judged is None or r["id"] in judged}
+    sweep = []
+    for thr in grid:
+        pred: dict[str, dict] = {}
+        for f, m in enumerate(models):
+            pred.update(predict(m, [d for d, g in zip(docs, folds) if g == f],
+                                [r for r, g in zip(records, folds) if g == f], thr))
+        sweep.append((thr, score(gold, pred)))
+    return sweep, len(gold)

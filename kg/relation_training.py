@@ -20,10 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .graph import RELATION_TYPES
-from .linear_training import fit, fold, matrix, prune, vocabulary
+from .linear_training import fit, matrix, prune, threshold_sweep, vocabulary
 from .nlp.relation_model import NONE, RelationModel
 from .nlp.relations import MODEL_DIR
 from .scoring import SYMMETRIC, annotated_hit, first_index, key
@@ -130,25 +128,18 @@ def choose_threshold(docs: list[list[tuple]], records: list[dict], seed: int, ex
     Folds split documents; EXTRA (the same documents featurized another way) only ever trains;
     only the documents whose ids are in JUDGED (default: all) are scored.
     """
-    from .scoring import score
+    def predict(m: RelationModel, fold_docs: list[list[tuple]], fold_records: list[dict], thr: float) -> dict[str, dict]:
+        m.thresholds = {"*": thr, "second_head": SECOND_HEAD}
+        return predicted_edges(m, fold_docs, fold_records)
 
-    folds = [fold(r["id"], k, seed) for r in records]
-    extra = extra or [[] for _ in docs]
-    models = [train_model([d for d, g in zip(docs, folds) if g != f] + [d for d, g in zip(extra, folds) if g != f],
-                          seed, **kw) for f in range(k)]
-    gold = {r["id"]: r for r in records if judged is None or r["id"] in judged}
+    sweep, n = threshold_sweep(docs, records, seed, grid, lambda d: train_model(d, seed, **kw), predict, k, judged, extra)
     rows = []
-    for thr in grid:
-        pred = {}
-        for f, m in enumerate(models):
-            m.thresholds = {"*": thr, "second_head": SECOND_HEAD}
-            pred.update(predicted_edges(m, [d for d, g in zip(docs, folds) if g == f],
-                                        [r for r, g in zip(records, folds) if g == f]))
-        p, r, f1 = score(gold, pred).relations.prf()
+    for thr, s in sweep:
+        p, r, f1 = s.relations.prf()
         rows.append((f1 if p >= min_precision else -1.0, thr, p, r))
     f1, thr, p, r = max(rows, key=lambda x: (x[0], x[1]))
     table = ", ".join(f"{t}: P {pp:.2f} R {rr:.2f}" for _, t, pp, rr in rows)
-    return thr, f"threshold {thr}: {k}-fold cross-validated on {len(gold)} documents: P {p:.3f} R {r:.3f} F1 {max(f1, 0):.3f} (model alone; {table})"
+    return thr, f"threshold {thr}: {k}-fold cross-validated on {n} documents: P {p:.3f} R {r:.3f} F1 {max(f1, 0):.3f} (model alone; {table})"
 
 
 # -- entry points ------------------------------------------------------------------------------

@@ -120,8 +120,8 @@ class Featurizer:
         # roles: what the paper itself proposes
         own_ids = {id(e) for e in own}
         in_title = {id(by_span[(m.start, m.end)]) for m in mentions if m.end <= title_end}
-        sys_ents = [e for e in ents if e.type in SYSTEM]
-        top = max(sys_ents, key=lambda e: (len(e.mentions), -ents.index(e)), default=None)
+        systems = (e for e in ents if e.type in SYSTEM)
+        top = min(systems, key=lambda e: -len(e.mentions), default=None)  # most mentioned, first on a tie
 
         def role(e: Entity) -> str:
             if id(e) in own_ids:
