@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kg.relation_training import choose_threshold
+from kg.relation_training import choose_threshold, evaluate
 
 
 def documents(n: int) -> tuple[list[list[tuple]], list[dict]]:
@@ -27,3 +27,24 @@ def test_threshold_scored_on_judged_documents_only() -> None:
     # judged on the unrelated half alone, every edge the model gives is wrong
     _, unrelated = choose_threshold(docs, records, seed=0, judged={f"d{i}" for i in range(10, 20)})
     assert "on 10 documents" in unrelated and "F1 0.000" in unrelated
+
+
+def test_evaluate_with_annotated_entities_scores_relations_apart_from_recognition() -> None:
+    """With the annotated entities in place, a relation the rules read is found even when its
+    ends are descriptive phrases the recognizer does not pick out."""
+    text = ("ZephNet: Sparse Routing for Retrieval. We propose ZephNet, which uses a gated cache refresh "
+            "strategy. ZephNet outperforms QuollLM on the KestrelQA benchmark.")
+    names = [("ZephNet", "MODEL"), ("gated cache refresh strategy", "TECHNIQUE"), ("QuollLM", "MODEL"),
+             ("KestrelQA", "BENCHMARK")]
+    record = {
+        "id": "t1", "title": "ZephNet", "text": text,
+        "entities": [{"name": n, "type": t, "aliases": []} for n, t in names],
+        "relations": [{"head": "ZephNet", "relation": "USES", "tail": "gated cache refresh strategy"},
+                      {"head": "ZephNet", "relation": "OUTPERFORMS", "tail": "QuollLM"},
+                      {"head": "ZephNet", "relation": "EVALUATED_ON", "tail": "KestrelQA"}],
+        "contributions": ["ZephNet"],
+    }
+    lines = {line.split()[0]: line for line in evaluate([record], gold_entities=True).splitlines()}
+    assert "(gold 3," in lines["relations"] and "R 0.000" not in lines["relations"]
+    assert "R 1.000" in lines["USES"]  # the edge to the descriptive phrase
+    assert "R 1.000" in lines["contributions"]
