@@ -1,5 +1,6 @@
-"""The relation classifier's threshold is cross-validated on the documents it is told to judge
-(the real training abstracts), while every document trains."""
+"""Relation training: the classifier's threshold is cross-validated on the documents it is told
+to judge (the real training abstracts), while every document trains; the held-out evaluation
+can put the annotated entities in place of the recognized ones."""
 
 from __future__ import annotations
 
