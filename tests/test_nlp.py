@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.nlp.acronyms import long_form_start
+from kg.nlp.acronyms import initials_start, long_form_start
 from kg.nlp.pipeline import build_nlp
 from kg.nlp.tokenizer import create_ml_tokenizer_callback
 
@@ -51,6 +51,39 @@ def test_schwartz_hearst_long_form():
     text = "we adopt a Mixture-of-Experts"
     assert text[long_form_start("MoE", text):] == "Mixture-of-Experts"
     assert long_form_start("XYZ", "nothing matches here") is None
+
+
+ACRONYM_RULES = {"function_words": {"of", "the", "for", "and", "in", "to"}, "digit_words": {"2": ["to", "two"]}}
+
+
+@pytest.mark.parametrize("before, short, long", [
+    ("we train with Proximal Policy Optimization", "PPO", "Proximal Policy Optimization"),
+    ("We present Language Instructed Temporal - Localization Assistant", "LITA",
+     "Language Instructed Temporal - Localization Assistant"),
+    ("a Mixture - of - Experts", "MoE", "Mixture - of - Experts"),
+    ("we propose Dynamic Discriminative Operations", "D2O", "Dynamic Discriminative Operations"),
+    ("models for text - to - image", "T2I", "text - to - image"),
+    ("and Vision MambaMixer", "ViM2", "Vision MambaMixer"),
+    ("we adopt Low - Rank Adaptation", "LoRA", "Low - Rank Adaptation"),
+])
+def test_long_form_by_initials(before, short, long):
+    words = before.split()
+    start = initials_start(short, words, **ACRONYM_RULES)
+    assert start is not None and " ".join(words[start:]) == long
+
+
+@pytest.mark.parametrize("before, short", [
+    ("we study Temporal Token Merging", "TempMe"),  # "Temp" is no word's beginning: left to Schwartz & Hearst
+    ("results of the", "TF"),  # a long form does not end on a function word
+    ("a model , Routing", "SWR"),  # nor reach back over punctuation
+])
+def test_no_long_form_by_initials(before, short):
+    assert initials_start(short, before.split(), **ACRONYM_RULES) is None
+
+
+def test_acronym_long_form_with_repeated_letter(rules_nlp):
+    ents, _ = _entities(rules_nlp, "A title\n\nWe fine-tune with Proximal Policy Optimization (PPO). PPO is stable.")
+    assert ents["Proximal Policy Optimization"][1] == ["PPO"]
 
 
 def _entities(nlp, text):
