@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from kg.nlp.acronyms import initials_start, long_form_start
 from kg.nlp.pipeline import build_nlp
-from kg.nlp.tokenizer import create_ml_tokenizer_callback
-
-
-@pytest.fixture(scope="module")
-def tokenizer_nlp():
-    nlp = create_ml_tokenizer_callback()(spacy.blank("en"))
-    nlp.add_pipe("kg_sentences")
-    return nlp
 
 
 @pytest.fixture(scope="module")
