@@ -67,6 +67,7 @@ def test_long_form_by_initials(before, short, long):
     ("we study Temporal Token Merging", "TempMe"),  # "Temp" is no word's beginning: left to Schwartz & Hearst
     ("results of the", "TF"),  # a long form does not end on a function word
     ("a model , Routing", "SWR"),  # nor reach back over punctuation
+    ("Ab" * 5000, "AAAAAAAAAA"),  # untrusted text: one long camel-case token is read in bounded time
 ])
 def test_no_long_form_by_initials(before, short):
     assert initials_start(short, before.split(), **ACRONYM_RULES) is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from spacy.tokens import Doc, Span
@@ -56,6 +57,7 @@ def long_form_start(short: str, long: str) -> int | None:
 
 
 _PIECES = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])|\d+")
+_MAX_PARTS = 40  # a long form is read from at most this many word pieces before "(ACR)"
 
 
 @dataclass(frozen=True)
@@ -102,25 +104,26 @@ def initials_start(short: str, words: list[str], function_words: set[str],
                    digit_words: dict[str, list[str]]) -> int | None:
     """Index in WORDS (the tokens before "(SHORT)") where a long form begins whose word initials
     spell SHORT, or None. Function words and the later parts of a word may go without a letter."""
-    parts = _parts(words)
+    parts = _parts(words)[-_MAX_PARTS:]
     if not parts or parts[-1].text.lower() in function_words:
         return None
-
-    def match(units: list[str], u: int, p: int) -> int | None:
-        if p < 0:
-            return None
-        part, unit = parts[p], units[u]
-        low = part.text.lower()
-        if low.startswith(unit):
-            if u == 0 and not part.joined and low not in function_words:
-                return part.token
-            found = match(units, u - 1, p - 1) if u > 0 else None
-            if found is not None:
-                return found
-        return match(units, u, p - 1) if part.joined or low in function_words else None
-
+    lows = [p.text.lower() for p in parts]
     for units in _spellings(short, digit_words):
-        found = match(units, len(units) - 1, len(parts) - 1)
+
+        @cache
+        def match(u: int, p: int) -> int | None:
+            """Where units[:u + 1] begin when spelled by parts[:p + 1] (memoized: each (u, p) once)."""
+            if p < 0:
+                return None
+            if lows[p].startswith(units[u]):
+                if u == 0 and not parts[p].joined and lows[p] not in function_words:
+                    return parts[p].token
+                found = match(u - 1, p - 1) if u > 0 else None
+                if found is not None:
+                    return found
+            return match(u, p - 1) if parts[p].joined or lows[p] in function_words else None
+
+        found = match(len(units) - 1, len(parts) - 1)
         if found is not None:
             return found
     return None
