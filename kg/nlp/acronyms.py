@@ -151,7 +151,7 @@ def find_acronyms(doc: Doc, words: list[str], cands: Iterable[_Cand], broad: set
         window = doc[window_start: tok.i]
         if not window.text:
             continue
-        initial = initials_start(core, [t.text for t in window], function_words, cfg["digit_words"])
+        initial = initials_start(core, words[window_start: i], function_words, cfg["digit_words"])
         if initial is not None:
             first: int | None = window.start + initial
         else:
